@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
+import { ApiKey } from '../auth/api-key.entity';
+import { AuthContext } from '../auth/auth-context';
+import { hashKey, newKey, USER_KEY_PREFIX } from '../auth/key-hash';
+import { ApiError } from '../common/api-error';
+import { Page } from '../common/pagination.dto';
+import { isoUtc } from '../common/time';
+import { SitesService } from '../sites/sites.service';
+import { ApiKeyResponse, CreateApiKeyDto, CreatedApiKeyResponse, ListApiKeysQuery } from './dto/api-key.dto';
+
+function toApiKeyResponse(key: ApiKey): ApiKeyResponse {
+  return { id: key.id, name: key.name, role: key.role, site_ids: key.siteIds, created_at: isoUtc(key.createdAt) };
+}
+
+/** A scoped admin sees only keys confined to its own sites; an org-wide key is beyond it. */
+function withinScope(auth: AuthContext, key: ApiKey): boolean {
+  if (auth.siteIds === null) return true;
+  return key.siteIds !== null && key.siteIds.every((id) => auth.siteIds!.includes(id));
+}
+
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly sites: SitesService,
+  ) {}
+
+  async create(auth: AuthContext, dto: CreateApiKeyDto): Promise<CreatedApiKeyResponse> {
+    const siteIds = dto.site_ids ?? null;
+    if (siteIds === null && auth.siteIds !== null) {
+      throw ApiError.forbidden('A site-scoped key can only create keys limited to its own sites');
+    }
+    if (siteIds !== null) await this.sites.requireWritableSites(auth, siteIds, 'site_ids');
+    const key = newKey(USER_KEY_PREFIX);
+    const row = await this.keys.save(
+      this.keys.create({ orgId: auth.orgId, name: dto.name, role: dto.role, siteIds, keyHash: hashKey(key), revokedAt: null }),
+    );
+    return { ...toApiKeyResponse(row), key };
+  }
+
+  async list(auth: AuthContext, query: ListApiKeysQuery): Promise<Page<ApiKeyResponse>> {
+    const qb = this.keys
+      .createQueryBuilder('k')
+      .where('k.org_id = :orgId AND k.revoked_at IS NULL', { orgId: auth.orgId })
+      .orderBy('k.created_at', 'ASC')
+      .addOrderBy('k.id', 'ASC')
+      .take(query.limit ?? 100)
+      .skip(query.offset ?? 0);
+    if (auth.siteIds !== null) {
+      qb.andWhere('k.site_ids IS NOT NULL AND k.site_ids <@ CAST(:scope AS uuid[])', { scope: auth.siteIds });
+    }
+    const [rows, total] = await qb.getManyAndCount();
+    return { data: rows.map(toApiKeyResponse), total };
+  }
+
+  /** Revokes the key: it is refused from the very next request on. */
+  async revoke(auth: AuthContext, id: string): Promise<void> {
+    const key = await this.keys.findOne({ where: { id, orgId: auth.orgId, revokedAt: IsNull() } });
+    if (!key || !withinScope(auth, key)) throw ApiError.notFound('API key');
+    await this.keys.update({ id: key.id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+  }
+}

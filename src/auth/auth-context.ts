@@ -1,0 +1,15 @@
+import type { Role } from './roles';
+
+/** Who is calling: passed first to every service method; services never read the request. */
+export interface AuthContext {
+  orgId: string;
+  keyId: string;
+  role: Role;
+  /** null: the key sees every site of its org. */
+  siteIds: string[] | null;
+}
+
+/** True when the key may see objects of this site. */
+export function canSeeSite(auth: AuthContext, siteId: string): boolean {
+  return auth.siteIds === null || auth.siteIds.includes(siteId);
+}

@@ -1,0 +1,27 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
+import type { Role } from './roles';
+
+export const AUTH_METADATA = 'novavms:auth';
+
+export type AuthRequirement = { public: true } | { public: false; role: Role };
+
+/**
+ * The one way to say who may call a route: sets the guard's metadata, the OpenAPI security
+ * requirement and `x-required-role` together.
+ */
+export function Authenticated(options: { role: Role }): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    SetMetadata(AUTH_METADATA, { public: false, role: options.role } satisfies AuthRequirement),
+    ApiBearerAuth('bearer'),
+    ApiExtension('x-required-role', options.role),
+  );
+}
+
+/** A route anyone may call (health checks, gateway pairing). */
+export function Public(): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    SetMetadata(AUTH_METADATA, { public: true } satisfies AuthRequirement),
+    ApiExtension('x-required-role', 'public'),
+  );
+}

@@ -1,0 +1,48 @@
+import type { NextFunction, Request, Response } from 'express';
+import { json } from 'express';
+import { ApiError } from './api-error';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** JSON bodies only, objects only, at most 64 KiB (413 beyond). */
+export const jsonBody = json({ limit: MAX_BODY_BYTES, strict: true, type: () => true });
+
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * A request that carries a body must say it is JSON; a body must be a JSON object. Both are
+ * `400 validation_error`, before any controller runs.
+ */
+export function requireJsonObjectBody(req: Request, _res: Response, next: NextFunction): void {
+  if (!hasBody(req) || req.method === 'GET' || req.method === 'HEAD') return next();
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (type !== 'application/json' && !type.endsWith('+json')) {
+    return next(
+      ApiError.validation('Request body must be JSON (Content-Type: application/json)', [
+        { field: 'content-type', message: `expected application/json, got ${type || 'none'}` },
+      ]),
+    );
+  }
+  jsonBody(req, _res, (err?: unknown) => {
+    if (err) return next(bodyError(err));
+    if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
+      return next(ApiError.validation('Request body must be a JSON object', [{ field: 'body', message: 'must be a JSON object' }]));
+    }
+    next();
+  });
+}
+
+/** body-parser's failures, in the API's words. */
+function bodyError(err: unknown): ApiError {
+  const type = (err as { type?: string }).type;
+  if (type === 'entity.too.large') {
+    return new ApiError('payload_too_large', `Request body exceeds ${MAX_BODY_BYTES / 1024} KiB`);
+  }
+  if (type === 'entity.parse.failed') {
+    return ApiError.validation('Request body is not valid JSON', [{ field: 'body', message: 'malformed JSON' }]);
+  }
+  return ApiError.validation('Request body could not be read', [{ field: 'body', message: type ?? 'unreadable body' }]);
+}

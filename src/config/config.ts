@@ -1,0 +1,148 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['1', 'true', 'yes'].includes(v)) return true;
+  if (['0', 'false', 'no', ''].includes(v)) return false;
+  return value;
+};
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * Every setting the service reads from the environment. Names are the environment variable
+ * names; `.env.example` documents each one. Validation happens once, at start-up.
+ */
+export class AppConfig {
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, {
+    message: 'DATABASE_URL must be a postgres:// or postgresql:// connection URL',
+  })
+  DATABASE_URL?: string;
+
+  @IsString() @MinLength(1)
+  EMBEDDED_PG_DIR = './.data/postgres';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  EMBEDDED_PG_PORT = 0;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  DB_POOL_SIZE = 10;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(120000)
+  DB_CONNECT_TIMEOUT_MS = 5000;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(600000)
+  DB_STATEMENT_TIMEOUT_MS = 15000;
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^sk_live_[A-Za-z0-9_-]{16,}$/, {
+    message:
+      'NOVAVMS_BOOTSTRAP_ADMIN_KEY must start with sk_live_, be at least 24 characters and use only letters, digits, _ and -',
+  })
+  NOVAVMS_BOOTSTRAP_ADMIN_KEY?: string;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  PAIRING_CODE_TTL_S = 600;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  PAIRING_MAX_ACTIVE_CODES = 5;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
+  PAIR_GUESS_LIMIT_PER_ADDRESS = 20;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(10000000)
+  PAIR_GUESS_LIMIT_TOTAL = 1000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  PAIR_GUESS_WINDOW_S = 600;
+
+  @Transform(toBool) @IsBoolean()
+  TRUST_PROXY = false;
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^(turns?:[^\s,]+)(,\s*turns?:[^\s,]+)*$/, {
+    message: 'TURN_URLS must be a comma-separated list of turn: or turns: URLs',
+  })
+  TURN_URLS?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(16, {
+    message: 'TURN_SECRET must be at least 16 characters',
+  })
+  TURN_SECRET?: string;
+
+  @Transform(toInt) @IsInt() @Min(60) @Max(7 * 86400)
+  TURN_TTL_S = 86400;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  HEARTBEAT_INTERVAL_S = 10;
+
+  @Transform(emptyToUndefined) @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(86400)
+  OFFLINE_AFTER_S?: number;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** OFFLINE_AFTER_S defaults to three missed heartbeats. */
+  get offlineAfterS(): number {
+    return this.OFFLINE_AFTER_S ?? 3 * this.HEARTBEAT_INTERVAL_S;
+  }
+
+  get turnUrls(): string[] {
+    return (this.TURN_URLS ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter((u) => u.length > 0);
+  }
+}
+
+export class ConfigError extends Error {}
+
+const KNOWN_KEYS = Object.keys(new AppConfig());
+const SECRET_KEYS = new Set(['NOVAVMS_BOOTSTRAP_ADMIN_KEY', 'TURN_SECRET', 'DATABASE_URL']);
+
+/**
+ * Builds the typed configuration from an environment. Throws ConfigError naming every bad
+ * variable; callers at start-up print it and exit 1.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, string> = {};
+  for (const key of [...KNOWN_KEYS, 'DATABASE_URL', 'NOVAVMS_BOOTSTRAP_ADMIN_KEY', 'TURN_URLS', 'TURN_SECRET', 'OFFLINE_AFTER_S']) {
+    const value = env[key];
+    if (value !== undefined) raw[key] = value;
+  }
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  const problems = errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((m) =>
+      SECRET_KEYS.has(e.property)
+        ? `${e.property}: ${m} (value hidden)`
+        : `${e.property}: ${m} (got ${JSON.stringify(raw[e.property])})`,
+    ),
+  );
+  if (Boolean(config.TURN_URLS) !== Boolean(config.TURN_SECRET)) {
+    problems.push('TURN_URLS and TURN_SECRET: set both or neither');
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return config;
+}

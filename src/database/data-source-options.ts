@@ -1,0 +1,33 @@
+import { DataSourceOptions } from 'typeorm';
+import { AppConfig } from '../config/config';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations/index';
+
+/**
+ * TypeORM options for the service, the CLI and the tests alike. Every wait is bounded: the pool
+ * size, the time to get a connection, and the time one statement may run.
+ */
+export function dataSourceOptions(config: AppConfig, url: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    // gen_random_uuid() is built into PostgreSQL 13+: no extension to install.
+    uuidExtension: 'pgcrypto',
+    installExtensions: false,
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error', 'warn', 'migration'],
+    applicationName: 'novavms-gateway-service',
+    poolSize: config.DB_POOL_SIZE,
+    connectTimeoutMS: config.DB_CONNECT_TIMEOUT_MS,
+    extra: {
+      max: config.DB_POOL_SIZE,
+      connectionTimeoutMillis: config.DB_CONNECT_TIMEOUT_MS,
+      statement_timeout: config.DB_STATEMENT_TIMEOUT_MS,
+      idle_in_transaction_session_timeout: config.DB_STATEMENT_TIMEOUT_MS * 2,
+      idleTimeoutMillis: 30000,
+    },
+  };
+}

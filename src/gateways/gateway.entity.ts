@@ -1,0 +1,69 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Org } from '../orgs/org.entity';
+import { Site } from '../sites/site.entity';
+
+export const GATEWAY_STATUSES = ['registered', 'online', 'offline', 'disabled'] as const;
+export type GatewayStatus = (typeof GATEWAY_STATUSES)[number];
+
+/** An on-prem gateway box. Created by generate-pairing-code, keyed by pair. */
+@Entity({ name: 'gateways' })
+@Index('IDX_gateways_org_site', ['orgId', 'siteId'])
+@Check('CHK_gateways_status', `"status" IN ('registered', 'online', 'offline', 'disabled')`)
+@Index('IDX_gateways_org_created', ['orgId', 'createdAt', 'id'])
+export class Gateway {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'org_id', type: 'uuid' })
+  orgId: string;
+
+  @ManyToOne(() => Org, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'org_id' })
+  org?: Org;
+
+  @Column({ name: 'site_id', type: 'uuid' })
+  siteId: string;
+
+  @ManyToOne(() => Site, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'site_id' })
+  site?: Site;
+
+  @Column({ name: 'name', type: 'varchar', length: 100, nullable: true })
+  name: string | null;
+
+  @Column({ name: 'status', type: 'varchar', length: 16, default: 'registered' })
+  status: GatewayStatus;
+
+  @Column({ name: 'version', type: 'varchar', length: 100, nullable: true })
+  version: string | null;
+
+  @Column({ name: 'local_ip', type: 'varchar', length: 64, nullable: true })
+  localIp: string | null;
+
+  @Column({ name: 'last_heartbeat_at', type: 'timestamptz', nullable: true })
+  lastHeartbeatAt: Date | null;
+
+  /** SHA-256 of the gateway's `gw_` key; null until paired. */
+  @Index('UQ_gateways_key_hash', { unique: true })
+  @Column({ name: 'key_hash', type: 'char', length: 64, nullable: true })
+  keyHash: string | null;
+
+  @Column({ name: 'paired_at', type: 'timestamptz', nullable: true })
+  pairedAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,64 @@
+import 'reflect-metadata';
+import { createApp } from './app.factory';
+import { ConfigError, loadConfig } from './config/config';
+import { resolveDatabase } from './database/database-url';
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+function say(level: 'info' | 'error', msg: string): void {
+  process[level === 'error' ? 'stderr' : 'stdout'].write(
+    `${JSON.stringify({ level: level === 'error' ? 50 : 30, time: Date.now(), context: 'Main', msg })}\n`,
+  );
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+
+  const database = await resolveDatabase(config, (m) => say('info', m));
+  let app;
+  try {
+    app = await createApp(config, database.url);
+    await app.listen(config.PORT, config.HOST);
+  } catch (e) {
+    say('error', `start-up failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    await database.stop();
+    process.exit(1);
+  }
+  say('info', `NovaVMS gateway service listening on http://${config.HOST}:${config.PORT}`);
+
+  // Shutdown order matters: stop taking requests and close sockets first, then the database.
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say('info', `${signal} received: shutting down`);
+    const deadline = setTimeout(() => {
+      say('error', 'shutdown took longer than 10 s: exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    try {
+      await app.close();
+    } finally {
+      await database.stop();
+    }
+    say('info', 'stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+void main().catch((e: unknown) => {
+  say('error', `fatal: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+  process.exit(1);
+});

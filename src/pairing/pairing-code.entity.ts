@@ -1,0 +1,39 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Gateway } from '../gateways/gateway.entity';
+import { Org } from '../orgs/org.entity';
+
+/** A 6-character code that lets one gateway claim its key once. */
+@Entity({ name: 'pairing_codes' })
+@Index('IDX_pairing_codes_code', ['code'])
+@Index('IDX_pairing_codes_org_active', ['orgId', 'expiresAt'], { where: 'redeemed_at IS NULL' })
+export class PairingCode {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'org_id', type: 'uuid' })
+  orgId: string;
+
+  @ManyToOne(() => Org, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'org_id' })
+  org?: Org;
+
+  @Index('UQ_pairing_codes_gateway', { unique: true })
+  @Column({ name: 'gateway_id', type: 'uuid' })
+  gatewayId: string;
+
+  @ManyToOne(() => Gateway, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'gateway_id' })
+  gateway?: Gateway;
+
+  @Column({ name: 'code', type: 'char', length: 6 })
+  code: string;
+
+  @Column({ name: 'expires_at', type: 'timestamptz' })
+  expiresAt: Date;
+
+  @Column({ name: 'redeemed_at', type: 'timestamptz', nullable: true })
+  redeemedAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}
