@@ -8,9 +8,12 @@ import { requestId } from './common/request-id';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { GatewaysModule } from './gateways/gateways.module';
 import { HealthModule } from './health/health.module';
 import { OrgsModule } from './orgs/orgs.module';
+import { PairingModule } from './pairing/pairing.module';
 import { SitesModule } from './sites/sites.module';
+import { TelemetryModule } from './telemetry/telemetry.module';
 
 @Module({})
 export class AppModule implements NestModule {
@@ -38,6 +41,9 @@ export class AppModule implements NestModule {
         SitesModule,
         ApiKeysModule,
         CamerasModule,
+        GatewaysModule,
+        PairingModule,
+        TelemetryModule,
       ],
     };
   }

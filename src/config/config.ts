@@ -1,6 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
-  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -14,13 +13,6 @@ import {
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
-const toBool = ({ value }: { value: unknown }) => {
-  if (typeof value !== 'string') return value;
-  const v = value.trim().toLowerCase();
-  if (['1', 'true', 'yes'].includes(v)) return true;
-  if (['0', 'false', 'no', ''].includes(v)) return false;
-  return value;
-};
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
@@ -76,8 +68,14 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(86400)
   PAIR_GUESS_WINDOW_S = 600;
 
-  @Transform(toBool) @IsBoolean()
-  TRUST_PROXY = false;
+  /**
+   * Which proxies may set X-Forwarded-For: "false" (default, the socket peer is the client), a
+   * hop count, or Express's comma-separated list of addresses/subnets/keywords (loopback, uniquelocal).
+   */
+  @IsString() @Matches(/^(false|true|\d{1,2}|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal|[a-z0-9.:/,\s]+)$/, {
+    message: 'TRUST_PROXY must be false, a hop count, or a list of trusted proxy addresses/subnets',
+  })
+  TRUST_PROXY = 'false';
 
   @Transform(emptyToUndefined) @IsOptional() @Matches(/^(turns?:[^\s,]+)(,\s*turns?:[^\s,]+)*$/, {
     message: 'TURN_URLS must be a comma-separated list of turn: or turns: URLs',
@@ -104,6 +102,15 @@ export class AppConfig {
   /** OFFLINE_AFTER_S defaults to three missed heartbeats. */
   get offlineAfterS(): number {
     return this.OFFLINE_AFTER_S ?? 3 * this.HEARTBEAT_INTERVAL_S;
+  }
+
+  /** TRUST_PROXY in the form Express's `trust proxy` setting takes. */
+  get trustProxy(): boolean | number | string {
+    const v = this.TRUST_PROXY.trim();
+    if (v === 'false') return false;
+    if (v === 'true') return true;
+    if (/^\d+$/.test(v)) return Number(v);
+    return v;
   }
 
   get turnUrls(): string[] {

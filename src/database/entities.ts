@@ -3,7 +3,8 @@ import { Camera } from '../cameras/camera.entity';
 import { Gateway } from '../gateways/gateway.entity';
 import { Org } from '../orgs/org.entity';
 import { PairingCode } from '../pairing/pairing-code.entity';
+import { PairingGuess } from '../pairing/pairing-guess.entity';
 import { Site } from '../sites/site.entity';
 import { GatewayTelemetry } from '../telemetry/gateway-telemetry.entity';
 
-export const ENTITIES = [Org, Site, ApiKey, Gateway, PairingCode, Camera, GatewayTelemetry];
+export const ENTITIES = [Org, Site, ApiKey, Gateway, PairingCode, PairingGuess, Camera, GatewayTelemetry];

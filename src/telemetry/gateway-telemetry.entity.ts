@@ -24,10 +24,10 @@ export class GatewayTelemetry {
   @Column({ name: 'memory_mb', type: 'double precision', nullable: true })
   memoryMb: number | null;
 
-  @Column({ name: 'camera_recording_status', type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ name: 'camera_recording_status', type: 'jsonb', default: () => "'{}'" })
   cameraRecordingStatus: Record<string, RecordingStatus>;
 
-  @Column({ name: 'network_throughput', type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ name: 'network_throughput', type: 'jsonb', default: () => "'{}'" })
   networkThroughput: NetworkThroughput;
 
   @Column({ name: 'reported_at', type: 'timestamptz', nullable: true })

@@ -1,4 +1,5 @@
 import { InitialSchema1795639646814 } from './1795639646814-InitialSchema';
+import { PairingGuesses1795640233455 } from './1795640233455-PairingGuesses';
 
 /** Every migration, in order. New migrations are appended here. */
-export const MIGRATIONS = [InitialSchema1795639646814];
+export const MIGRATIONS = [InitialSchema1795639646814, PairingGuesses1795640233455];

@@ -1,0 +1,124 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, FindOptionsWhere, In, Repository } from 'typeorm';
+import { AuthContext, canSeeSite } from '../auth/auth-context';
+import { ApiError } from '../common/api-error';
+import { Page } from '../common/pagination.dto';
+import { isoUtc } from '../common/time';
+import { SitesService } from '../sites/sites.service';
+import { GatewayListResponse, GatewayResponse, GatewaySummary, ListGatewaysQuery, UpdateGatewayDto } from './dto/gateway.dto';
+import { Gateway } from './gateway.entity';
+import { isAllowedTransition } from './transitions';
+
+export function toGatewaySummary(g: Gateway): GatewaySummary {
+  return {
+    id: g.id,
+    name: g.name,
+    site_id: g.siteId,
+    status: g.status,
+    version: g.version,
+    local_ip: g.localIp,
+    last_heartbeat_at: isoUtc(g.lastHeartbeatAt),
+  };
+}
+
+export function toGatewayResponse(g: Gateway): GatewayResponse {
+  return { ...toGatewaySummary(g), created_at: isoUtc(g.createdAt) };
+}
+
+@Injectable()
+export class GatewaysService {
+  private readonly logger = new Logger('Gateways');
+
+  constructor(
+    @InjectRepository(Gateway) private readonly gateways: Repository<Gateway>,
+    private readonly dataSource: DataSource,
+    private readonly sites: SitesService,
+  ) {}
+
+  async list(auth: AuthContext, query: ListGatewaysQuery): Promise<Page<GatewaySummary>> {
+    const where: FindOptionsWhere<Gateway> = { orgId: auth.orgId };
+    if (query.status) where.status = query.status;
+    if (query.site_id) {
+      // A site the key may not see holds nothing for it.
+      if (!canSeeSite(auth, query.site_id)) return { data: [], total: 0 };
+      where.siteId = query.site_id;
+    } else if (auth.siteIds !== null) {
+      where.siteId = In(auth.siteIds);
+    }
+    const [rows, total] = await this.gateways.findAndCount({
+      where,
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: query.limit ?? 100,
+      skip: query.offset ?? 0,
+    });
+    return { data: rows.map(toGatewaySummary), total } satisfies GatewayListResponse;
+  }
+
+  async get(auth: AuthContext, id: string): Promise<GatewayResponse> {
+    return toGatewayResponse(await this.findVisible(auth, id));
+  }
+
+  /**
+   * Renames, moves or disables/re-enables a gateway. The row is locked for the transition check,
+   * so two concurrent PATCHes cannot both pass it from the same state.
+   */
+  async update(auth: AuthContext, id: string, dto: UpdateGatewayDto): Promise<GatewayResponse> {
+    if (dto.name === undefined && dto.site_id === undefined && dto.status === undefined) {
+      throw ApiError.validation('No valid fields to update: send name, site_id or status', [
+        { field: 'body', message: 'at least one of name, site_id, status is required' },
+      ]);
+    }
+    const updated = await this.dataSource.transaction(async (m) => {
+      const gateway = await m.getRepository(Gateway).findOne({ where: { id, orgId: auth.orgId }, lock: { mode: 'pessimistic_write' } });
+      if (!gateway || !canSeeSite(auth, gateway.siteId)) throw ApiError.notFound('Gateway');
+      if (dto.site_id !== undefined) await this.sites.requireWritableSite(auth, dto.site_id, 'site_id', m);
+      if (dto.status !== undefined && !isAllowedTransition(gateway.status, dto.status)) {
+        throw ApiError.validation(`Invalid transition: ${gateway.status} → ${dto.status}`, [
+          {
+            field: 'status',
+            message: `cannot go from ${gateway.status} to ${dto.status}; allowed: online|offline|registered → disabled, disabled → offline`,
+          },
+        ]);
+      }
+      const changes: Partial<Gateway> = {};
+      if (dto.name !== undefined) changes.name = dto.name;
+      if (dto.site_id !== undefined) changes.siteId = dto.site_id;
+      if (dto.status !== undefined) changes.status = dto.status;
+      if (dto.status === 'disabled') {
+        // "The code of a disabled gateway can no longer be redeemed" — not even after re-enabling.
+        await m.query('DELETE FROM pairing_codes WHERE gateway_id = $1 AND redeemed_at IS NULL', [gateway.id]);
+      }
+      await m.getRepository(Gateway).update({ id: gateway.id }, changes);
+      return m.getRepository(Gateway).findOneByOrFail({ id: gateway.id });
+    });
+    if (dto.status) this.logger.log(`org ${auth.orgId}: gateway ${id} set to ${dto.status} (key ${auth.keyId})`);
+    return toGatewayResponse(updated);
+  }
+
+  /**
+   * Unpairs and removes the gateway; its key, pairing code and telemetry go with it. Cameras
+   * still bound to it must be moved or deleted first (FK RESTRICT backs this up against races).
+   */
+  async delete(auth: AuthContext, id: string): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      const gateway = await m.getRepository(Gateway).findOne({ where: { id, orgId: auth.orgId }, lock: { mode: 'pessimistic_write' } });
+      if (!gateway || !canSeeSite(auth, gateway.siteId)) throw ApiError.notFound('Gateway');
+      const [{ n }] = await m.query('SELECT count(*)::int AS n FROM cameras WHERE gateway_id = $1', [gateway.id]);
+      if (n > 0) {
+        throw ApiError.validation(`Gateway still has ${n} bound camera(s); move or delete them first`, [
+          { field: 'id', message: `${n} camera(s) are bound to this gateway` },
+        ]);
+      }
+      await m.getRepository(Gateway).delete({ id: gateway.id });
+    });
+    this.logger.log(`org ${auth.orgId}: gateway ${id} deleted (key ${auth.keyId})`);
+  }
+
+  /** Another org's gateway, or one outside the key's sites, does not exist for this caller (404). */
+  async findVisible(auth: AuthContext, id: string): Promise<Gateway> {
+    const gateway = await this.gateways.findOne({ where: { id, orgId: auth.orgId } });
+    if (!gateway || !canSeeSite(auth, gateway.siteId)) throw ApiError.notFound('Gateway');
+    return gateway;
+  }
+}

@@ -1,0 +1,127 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuthContext } from '../auth/auth-context';
+import { GATEWAY_KEY_PREFIX, hashKey, newKey } from '../auth/key-hash';
+import { ApiError } from '../common/api-error';
+import { isoUtc } from '../common/time';
+import { AppConfig } from '../config/config';
+import { SitesService } from '../sites/sites.service';
+import { GeneratePairingCodeDto, PairDto, PairingCodeResponse, PairResponse } from './dto/pairing.dto';
+import { generatePairingCode, normalizePairingCode } from './pairing-code';
+import { iceServers } from './turn-credentials';
+
+/** Codes are unique among live codes; a clash is retried with a fresh draw. */
+const MAX_CODE_DRAWS = 20;
+
+@Injectable()
+export class PairingService {
+  private readonly logger = new Logger('Pairing');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sites: SitesService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Creates the gateway (status `registered`) and its code in one transaction. The org row is
+   * locked FOR UPDATE first, so concurrent requests — on any instance — count active codes one
+   * at a time and the limit cannot be overshot.
+   */
+  async generate(auth: AuthContext, dto: GeneratePairingCodeDto): Promise<PairingCodeResponse> {
+    await this.sites.requireWritableSite(auth, dto.site_id);
+    const result = await this.dataSource.transaction(async (m) => {
+      await m.query('SELECT 1 FROM orgs WHERE id = $1 FOR UPDATE', [auth.orgId]);
+      const [active] = await m.query(
+        `SELECT count(*)::int AS n,
+                ceil(extract(epoch FROM min(pc.expires_at) - now()))::int AS first_expiry_s
+           FROM pairing_codes pc JOIN gateways g ON g.id = pc.gateway_id
+          WHERE pc.org_id = $1 AND pc.redeemed_at IS NULL AND pc.expires_at > now() AND g.status <> 'disabled'`,
+        [auth.orgId],
+      );
+      if (active.n >= this.config.PAIRING_MAX_ACTIVE_CODES) {
+        throw ApiError.rateLimited(
+          `This org already has ${active.n} active pairing codes (at most ${this.config.PAIRING_MAX_ACTIVE_CODES}); redeem one or wait for it to expire`,
+          active.first_expiry_s ?? 1,
+        );
+      }
+      const [gateway] = await m.query(
+        `INSERT INTO gateways (org_id, site_id, name, status) VALUES ($1, $2, $3, 'registered') RETURNING id`,
+        [auth.orgId, dto.site_id, dto.name],
+      );
+      const code = await this.insertUniqueCode(m, auth.orgId, gateway.id);
+      return { id: gateway.id as string, ...code };
+    });
+    this.logger.log(`org ${auth.orgId}: pairing code issued for new gateway ${result.id} (key ${auth.keyId})`);
+    return { id: result.id, pairing_code: result.code, expires_at: isoUtc(result.expiresAt), status: 'registered' };
+  }
+
+  /**
+   * Redeems a code once. The code row is locked FOR UPDATE, so of many simultaneous
+   * redemptions exactly one sees it unredeemed; the rest wait and then see it redeemed (409).
+   * Precedence: unknown 404 → already redeemed 409 → expired 410.
+   */
+  async pair(dto: PairDto): Promise<PairResponse> {
+    const code = normalizePairingCode(dto.pairing_code);
+    if (!code) {
+      throw ApiError.validation('pairing_code must be 6 characters of the pairing alphabet', [
+        { field: 'pairing_code', message: 'must be 6 characters (A-Z and 2-9 without O, I, L); spaces and dashes are ignored' },
+      ]);
+    }
+    const apiKey = newKey(GATEWAY_KEY_PREFIX);
+    const paired = await this.dataSource.transaction(async (m) => {
+      // Prefer the live code when an old, redeemed or expired one had the same characters.
+      const [row] = await m.query(
+        `SELECT pc.id, pc.gateway_id, pc.org_id, pc.redeemed_at, pc.expires_at <= now() AS expired
+           FROM pairing_codes pc JOIN gateways g ON g.id = pc.gateway_id
+          WHERE pc.code = $1 AND g.status <> 'disabled'
+          ORDER BY (pc.redeemed_at IS NULL AND pc.expires_at > now()) DESC, pc.created_at DESC
+          LIMIT 1
+          FOR UPDATE OF pc`,
+        [code],
+      );
+      if (!row) throw ApiError.notFound('Pairing code');
+      if (row.redeemed_at !== null) throw new ApiError('conflict', 'This pairing code has already been redeemed');
+      if (row.expired) throw new ApiError('gone', 'This pairing code has expired; generate a new one');
+      await m.query(`UPDATE pairing_codes SET redeemed_at = now() WHERE id = $1`, [row.id]);
+      await m.query(
+        `UPDATE gateways
+            SET key_hash = $2, status = 'offline', paired_at = now(), updated_at = now(),
+                name = COALESCE(NULLIF(name, ''), $3), version = $4, local_ip = $5
+          WHERE id = $1`,
+        [row.gateway_id, hashKey(apiKey), dto.name ?? null, dto.version ?? null, dto.local_ip ?? null],
+      );
+      return { gatewayId: row.gateway_id as string, orgId: row.org_id as string };
+    });
+    this.logger.log(`org ${paired.orgId}: gateway ${paired.gatewayId} paired`);
+    return {
+      gateway_id: paired.gatewayId,
+      api_key: apiKey,
+      org_id: paired.orgId,
+      ice_servers: iceServers(this.config.turnUrls, this.config.TURN_SECRET, paired.gatewayId, this.config.TURN_TTL_S),
+    };
+  }
+
+  /**
+   * Draws codes until one is not held by any live code. The per-code advisory lock makes the
+   * check-then-insert safe against a concurrent draw of the same characters in another org.
+   */
+  private async insertUniqueCode(m: EntityManager, orgId: string, gatewayId: string): Promise<{ code: string; expiresAt: Date }> {
+    for (let attempt = 0; attempt < MAX_CODE_DRAWS; attempt++) {
+      const code = generatePairingCode();
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext('pairing-code:' || $1))`, [code]);
+      const [taken] = await m.query(
+        `SELECT 1 FROM pairing_codes WHERE code = $1 AND redeemed_at IS NULL AND expires_at > now() LIMIT 1`,
+        [code],
+      );
+      if (taken) continue;
+      const [row] = await m.query(
+        `INSERT INTO pairing_codes (org_id, gateway_id, code, expires_at)
+         VALUES ($1, $2, $3, now() + make_interval(secs => $4)) RETURNING expires_at`,
+        [orgId, gatewayId, code, this.config.PAIRING_CODE_TTL_S],
+      );
+      return { code, expiresAt: row.expires_at };
+    }
+    throw new ApiError('service_unavailable', 'Could not draw a unique pairing code; retry', undefined, { 'Retry-After': '1' });
+  }
+}

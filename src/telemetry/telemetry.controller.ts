@@ -1,0 +1,21 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth } from '../auth/auth.decorator';
+import type { AuthContext } from '../auth/auth-context';
+import { Authenticated } from '../auth/authenticated.decorator';
+import { UuidParam } from '../common/uuid-param.decorator';
+import { TelemetryResponse } from './dto/telemetry.dto';
+import { TelemetryService } from './telemetry.service';
+
+@ApiTags('gateways')
+@Controller('api/v1/gateways')
+export class TelemetryController {
+  constructor(private readonly telemetry: TelemetryService) {}
+
+  @Get(':id/telemetry')
+  @Authenticated({ role: 'viewer' })
+  @ApiOperation({ operationId: 'gateways_telemetry', summary: 'Return the latest telemetry reported by the gateway' })
+  snapshot(@Auth() auth: AuthContext, @UuidParam() id: string): Promise<TelemetryResponse> {
+    return this.telemetry.snapshot(auth, id);
+  }
+}
