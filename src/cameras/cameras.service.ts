@@ -20,6 +20,17 @@ function toCameraResponse(camera: Camera): CameraResponse {
   };
 }
 
+/**
+ * The gateway or site named in the body was checked, then deleted by a concurrent request
+ * before the write: the foreign key refuses the row, and the caller hears why.
+ */
+function referenceGone(e: unknown): never {
+  if ((e as { driverError?: { code?: string } }).driverError?.code === '23503') {
+    throw ApiError.validation('gateway_id or site_id no longer exists', [{ field: 'gateway_id', message: 'was deleted meanwhile' }]);
+  }
+  throw e;
+}
+
 @Injectable()
 export class CamerasService {
   constructor(
@@ -31,9 +42,9 @@ export class CamerasService {
   async create(auth: AuthContext, dto: CreateCameraDto): Promise<CameraResponse> {
     await this.sites.requireWritableSite(auth, dto.site_id);
     if (dto.gateway_id) await this.requireWritableGateway(auth, dto.gateway_id);
-    const camera = await this.cameras.save(
-      this.cameras.create({ orgId: auth.orgId, siteId: dto.site_id, gatewayId: dto.gateway_id ?? null, name: dto.name }),
-    );
+    const camera = await this.cameras
+      .save(this.cameras.create({ orgId: auth.orgId, siteId: dto.site_id, gatewayId: dto.gateway_id ?? null, name: dto.name }))
+      .catch(referenceGone);
     return toCameraResponse(camera);
   }
 
@@ -73,10 +84,9 @@ export class CamerasService {
       camera.gatewayId = dto.gateway_id;
     }
     if (dto.name !== undefined) camera.name = dto.name;
-    await this.cameras.update(
-      { id: camera.id, orgId: auth.orgId },
-      { name: camera.name, siteId: camera.siteId, gatewayId: camera.gatewayId },
-    );
+    await this.cameras
+      .update({ id: camera.id, orgId: auth.orgId }, { name: camera.name, siteId: camera.siteId, gatewayId: camera.gatewayId })
+      .catch(referenceGone);
     return toCameraResponse(camera);
   }
 
