@@ -6,6 +6,8 @@ import { AppModule } from './app.module';
 import { ErrorFilter } from './common/error.filter';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
+import { GatewayWsAdapter } from './telemetry/gateway-ws.adapter';
+import { UpgradeAuthService } from './telemetry/upgrade-auth.service';
 
 /**
  * Builds the application exactly as it runs in production; the service, the tests and the
@@ -21,5 +23,13 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   app.disable('x-powered-by');
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());
+  const upgrades = app.get(UpgradeAuthService);
+  app.useWebSocketAdapter(
+    new GatewayWsAdapter(app, {
+      authorize: (params, req) => upgrades.authorize(params.id ?? '', req),
+      maxFramesPerS: config.WS_MAX_FRAMES_PER_S,
+      frameBurst: config.WS_FRAME_BURST,
+    }),
+  );
   return app;
 }

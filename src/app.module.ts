@@ -8,6 +8,7 @@ import { requestId } from './common/request-id';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
 import { GatewaysModule } from './gateways/gateways.module';
 import { HealthModule } from './health/health.module';
 import { OrgsModule } from './orgs/orgs.module';
@@ -35,6 +36,7 @@ export class AppModule implements NestModule {
           },
         }),
         DatabaseModule.forRoot(config, databaseUrl),
+        EventsModule,
         AuthModule,
         OrgsModule,
         HealthModule,

@@ -96,6 +96,21 @@ export class AppConfig {
   @Transform(emptyToUndefined) @Transform(toInt) @IsOptional() @IsInt() @Min(1) @Max(86400)
   OFFLINE_AFTER_S?: number;
 
+  /** How often buffered heartbeats and telemetry are written to PostgreSQL (one statement each time). */
+  @Transform(toInt) @IsInt() @Min(50) @Max(10000)
+  TELEMETRY_FLUSH_INTERVAL_MS = 500;
+
+  /** WebSocket ping interval; a peer that has not answered the previous ping is cut off. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  WS_PING_INTERVAL_S = 15;
+
+  /** Sustained frames per second a gateway may send; beyond it (after the burst) the socket closes 1008. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  WS_MAX_FRAMES_PER_S = 20;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  WS_FRAME_BURST = 60;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

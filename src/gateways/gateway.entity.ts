@@ -20,6 +20,7 @@ export type GatewayStatus = (typeof GATEWAY_STATUSES)[number];
 @Index('IDX_gateways_org_site', ['orgId', 'siteId'])
 @Check('CHK_gateways_status', `"status" IN ('registered', 'online', 'offline', 'disabled')`)
 @Index('IDX_gateways_org_created', ['orgId', 'createdAt', 'id'])
+@Index('IDX_gateways_online_heartbeat', ['lastHeartbeatAt'], { where: `"status" = 'online'` })
 export class Gateway {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -57,6 +58,13 @@ export class Gateway {
   @Index('UQ_gateways_key_hash', { unique: true })
   @Column({ name: 'key_hash', type: 'char', length: 64, nullable: true })
   keyHash: string | null;
+
+  /**
+   * Sequence number of the gateway's newest WebSocket connection (from gateway_connection_seq):
+   * of two connections the higher number wins, on whichever instances they live.
+   */
+  @Column({ name: 'connection_seq', type: 'bigint', nullable: true })
+  connectionSeq: string | null;
 
   @Column({ name: 'paired_at', type: 'timestamptz', nullable: true })
   pairedAt: Date | null;

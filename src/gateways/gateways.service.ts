@@ -5,6 +5,8 @@ import { AuthContext, canSeeSite } from '../auth/auth-context';
 import { ApiError } from '../common/api-error';
 import { Page } from '../common/pagination.dto';
 import { isoUtc } from '../common/time';
+import { CLOSE_DELETED, CLOSE_DISABLED } from '../events/close-codes';
+import { Signal, SignalBus } from '../events/signal-bus.service';
 import { SitesService } from '../sites/sites.service';
 import { GatewayListResponse, GatewayResponse, GatewaySummary, ListGatewaysQuery, UpdateGatewayDto } from './dto/gateway.dto';
 import { Gateway } from './gateway.entity';
@@ -34,6 +36,7 @@ export class GatewaysService {
     @InjectRepository(Gateway) private readonly gateways: Repository<Gateway>,
     private readonly dataSource: DataSource,
     private readonly sites: SitesService,
+    private readonly bus: SignalBus,
   ) {}
 
   async list(auth: AuthContext, query: ListGatewaysQuery): Promise<Page<GatewaySummary>> {
@@ -93,6 +96,10 @@ export class GatewaysService {
       return m.getRepository(Gateway).findOneByOrFail({ id: gateway.id });
     });
     if (dto.status) this.logger.log(`org ${auth.orgId}: gateway ${id} set to ${dto.status} (key ${auth.keyId})`);
+    if (dto.status === 'disabled') {
+      // Wherever its socket lives, it closes with 4403.
+      await this.signal({ type: 'gateway.disconnect', gatewayId: id, code: CLOSE_DISABLED, reason: 'gateway disabled' });
+    }
     return toGatewayResponse(updated);
   }
 
@@ -113,6 +120,15 @@ export class GatewaysService {
       await m.getRepository(Gateway).delete({ id: gateway.id });
     });
     this.logger.log(`org ${auth.orgId}: gateway ${id} deleted (key ${auth.keyId})`);
+    await this.signal({ type: 'gateway.disconnect', gatewayId: id, code: CLOSE_DELETED, reason: 'gateway deleted' });
+  }
+
+  /**
+   * The change is committed; a lost signal is caught by every instance's periodic resync, so a
+   * failure here is logged rather than turned into an error for a request that succeeded.
+   */
+  private async signal(signal: Signal): Promise<void> {
+    await this.bus.publish(signal).catch((e: unknown) => this.logger.warn(`could not publish ${signal.type}: ${String(e)}`));
   }
 
   /** Another org's gateway, or one outside the key's sites, does not exist for this caller (404). */

@@ -1,5 +1,6 @@
 import { InitialSchema1795639646814 } from './1795639646814-InitialSchema';
 import { PairingGuesses1795640233455 } from './1795640233455-PairingGuesses';
+import { GatewayConnections1795640444181 } from './1795640444181-GatewayConnections';
 
 /** Every migration, in order. New migrations are appended here. */
-export const MIGRATIONS = [InitialSchema1795639646814, PairingGuesses1795640233455];
+export const MIGRATIONS = [InitialSchema1795639646814, PairingGuesses1795640233455, GatewayConnections1795640444181];
