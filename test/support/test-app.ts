@@ -20,10 +20,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Boots the real application on a fresh database and a real port. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
-  const adminKey = `sk_live_${randomBytes(24).toString('base64url')}`;
+/**
+ * Boots the real application on a fresh database and a real port. With `shareWith`, a second
+ * instance on the same database (as behind a load balancer); closing it leaves the database.
+ */
+export async function startTestApp(env: Record<string, string> = {}, shareWith?: TestApp): Promise<TestApp> {
+  const db = shareWith ? { url: shareWith.databaseUrl, name: undefined } : await createTestDatabase();
+  const adminKey = shareWith?.adminKey ?? `sk_live_${randomBytes(24).toString('base64url')}`;
   const config = loadConfig({
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     NOVAVMS_BOOTSTRAP_ADMIN_KEY: adminKey,
@@ -36,12 +39,12 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     await app.listen(0, '127.0.0.1');
   } catch (e) {
     await app?.close().catch(() => undefined);
-    await dropTestDatabase(db.name);
+    if (db.name) await dropTestDatabase(db.name);
     throw e;
   }
   const started = app;
   const dataSource = app.get(DataSource);
-  const [org] = await dataSource.query(`SELECT o.id AS org_id, s.id AS site_id FROM orgs o JOIN sites s ON s.org_id = o.id`);
+  const [org] = await dataSource.query(`SELECT o.id AS org_id, s.id AS site_id FROM orgs o JOIN sites s ON s.org_id = o.id ORDER BY o.created_at, s.created_at LIMIT 1`);
   const baseUrl = await app.getUrl();
   return {
     app,
@@ -54,7 +57,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     http: () => request(started.getHttpServer()),
     close: async () => {
       await started.close();
-      await dropTestDatabase(db.name);
+      if (db.name) await dropTestDatabase(db.name);
     },
   };
 }

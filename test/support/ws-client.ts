@@ -66,3 +66,12 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Resolves with the close event, or rejects if the socket is still open after `ms`. */
+export function closesWithin<T>(closed: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still open after ${ms} ms`)), ms);
+  });
+  return Promise.race([closed, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,72 @@
+import { DataSource } from 'typeorm';
+import { loadConfig } from '../config/config';
+import { HeartbeatBuffer } from './heartbeat-buffer.service';
+
+type Row = { id: string; seq: string; off: boolean; age: number | null; t: boolean; cpu: number | null; mem: number | null };
+
+function fakeDataSource(fail = 0) {
+  const statements: Row[][] = [];
+  let failures = fail;
+  const ds = {
+    query: jest.fn(async (_sql: string, params: unknown[]) => {
+      if (failures > 0) {
+        failures--;
+        throw new Error('connection lost');
+      }
+      statements.push(JSON.parse(params[0] as string));
+      return [];
+    }),
+  };
+  return { ds: ds as unknown as DataSource, statements };
+}
+
+describe('HeartbeatBuffer', () => {
+  const config = loadConfig({});
+
+  it('writes any number of frames from any number of gateways in one statement per flush', async () => {
+    const { ds, statements } = fakeDataSource();
+    const buffer = new HeartbeatBuffer(ds, config);
+    for (let i = 0; i < 1000; i++) {
+      for (let g = 0; g < 50; g++) buffer.record(`gw-${g}`, '1', i % 2 ? { cpu_percent: i % 100 } : undefined);
+    }
+    await buffer.flush();
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toHaveLength(50);
+    await buffer.flush();
+    expect(statements).toHaveLength(1);
+  });
+
+  it('merges telemetry: later fields win, absent fields are kept', async () => {
+    const { ds, statements } = fakeDataSource();
+    const buffer = new HeartbeatBuffer(ds, config);
+    buffer.record('a', '1', { cpu_percent: 10, memory_mb: 100 });
+    buffer.record('a', '1', { cpu_percent: 20 });
+    buffer.record('a', '1');
+    await buffer.flush();
+    expect(statements[0]).toEqual([expect.objectContaining({ id: 'a', t: true, cpu: 20, mem: 100, off: false })]);
+  });
+
+  it('records a close; a newer connection of the gateway replaces it', async () => {
+    const { ds, statements } = fakeDataSource();
+    const buffer = new HeartbeatBuffer(ds, config);
+    buffer.closed('a', '7');
+    await buffer.flush();
+    expect(statements[0]).toEqual([expect.objectContaining({ id: 'a', seq: '7', off: true, age: null })]);
+    buffer.record('b', '1');
+    buffer.closed('b', '1');
+    buffer.record('b', '2');
+    await buffer.flush();
+    expect(statements[1]).toEqual([expect.objectContaining({ id: 'b', seq: '2', off: false })]);
+  });
+
+  it('keeps a failed batch for the next flush, and newer frames win', async () => {
+    const { ds, statements } = fakeDataSource(1);
+    const buffer = new HeartbeatBuffer(ds, config);
+    buffer.record('a', '1', { cpu_percent: 10, memory_mb: 5 });
+    await buffer.flush();
+    expect(statements).toHaveLength(0);
+    buffer.record('a', '1', { cpu_percent: 30 });
+    await buffer.flush();
+    expect(statements).toEqual([[expect.objectContaining({ id: 'a', cpu: 30, mem: 5 })]]);
+  });
+});
