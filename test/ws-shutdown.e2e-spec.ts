@@ -1,0 +1,68 @@
+import { Client } from 'pg';
+import { createTestDatabase, dropTestDatabase } from './support/test-db';
+import { spawnService } from './support/spawn-service';
+import { closesWithin, connectGateway } from './support/ws-client';
+
+const ADMIN_KEY = 'sk_live_shutdown_test_key_0123456789';
+
+describe('SIGTERM with gateways connected', () => {
+  let db: { url: string; name: string };
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await dropTestDatabase(db.name);
+  });
+
+  it('closes every socket with 1001, flushes pending telemetry, and exits 0 within 10 s', async () => {
+    // A flush interval far beyond the test: the telemetry can only reach the database through the shutdown flush.
+    const service = await spawnService({ DATABASE_URL: db.url, NOVAVMS_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, TELEMETRY_FLUSH_INTERVAL_MS: '10000' });
+    const auth = { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' };
+    const sites = await (await fetch(`${service.baseUrl}/api/v1/sites`, { headers: auth })).json();
+    const sockets = [];
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const code = await (
+        await fetch(`${service.baseUrl}/api/v1/gateways/generate-pairing-code`, {
+          method: 'POST',
+          headers: auth,
+          body: JSON.stringify({ name: `gw ${i}`, site_id: sites.data[0].id }),
+        })
+      ).json();
+      const paired = await (
+        await fetch(`${service.baseUrl}/api/v1/gateways/pair`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ pairing_code: code.pairing_code }),
+        })
+      ).json();
+      const sock = await connectGateway(service.baseUrl, paired.gateway_id, paired.api_key);
+      await sock.next();
+      sock.send({ event: 'telemetry', data: { cpu_percent: 10 + i } });
+      sockets.push(sock);
+      ids.push(paired.gateway_id);
+    }
+    // Let the frames reach the server before the signal.
+    await new Promise((r) => setTimeout(r, 300));
+    const started = Date.now();
+    service.proc.kill('SIGTERM');
+    for (const sock of sockets) expect((await closesWithin(sock.closed, 10_000)).code).toBe(1001);
+    expect(await service.exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+
+    const client = new Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        'SELECT g.id, t.cpu_percent, g.status FROM gateways g LEFT JOIN gateway_telemetry t ON t.gateway_id = g.id WHERE g.id = ANY($1::uuid[]) ORDER BY t.cpu_percent',
+        [ids],
+      );
+      expect(rows.map((r) => r.cpu_percent)).toEqual([10, 11, 12]);
+      expect(rows.every((r) => r.status === 'offline')).toBe(true);
+    } finally {
+      await client.end();
+    }
+    expect(service.output()).toMatch(/closing 3 gateway socket\(s\) for shutdown/);
+  });
+});
+
