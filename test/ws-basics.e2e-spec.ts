@@ -1,3 +1,4 @@
+import WebSocket from 'ws';
 import { bearer } from './support/factories';
 import { pairGateway } from './support/gateways';
 import { startTestApp, TestApp } from './support/test-app';
@@ -53,8 +54,34 @@ describe('gateway WebSocket basics', () => {
     await expect(connectGateway(t.baseUrl, gw.id)).rejects.toMatchObject({ status: 401, body: { error: 'auth_required' } });
     await expect(connectGateway(t.baseUrl, gw.id, t.adminKey)).rejects.toMatchObject({ status: 401 });
     await expect(connectGateway(t.baseUrl, '00000000-0000-4000-8000-000000000000', gw.apiKey)).rejects.toMatchObject({ status: 404, body: { error: 'not_found' } });
+    await expect(connectGateway(t.baseUrl, gw.id, 'gw_not-a-real-key')).rejects.toMatchObject({ status: 401, body: { error: 'auth_required' } });
+    await expect(connectGateway(t.baseUrl, 'not-a-uuid', gw.apiKey)).rejects.toMatchObject({ status: 404 });
+    // The key of another gateway opens only that gateway's channel.
+    const other = await pairGateway(t);
+    await expect(connectGateway(t.baseUrl, gw.id, other.apiKey)).rejects.toMatchObject({ status: 401, body: { error: 'auth_required' } });
     await t.http().patch(`/api/v1/gateways/${gw.id}`).set(bearer(t.adminKey)).send({ status: 'disabled' }).expect(200);
     await expect(connectGateway(t.baseUrl, gw.id, gw.apiKey)).rejects.toMatchObject({ status: 403, body: { error: 'forbidden' } });
+    // Re-enabled, it may connect again; deleted, its key is dead.
+    await t.http().patch(`/api/v1/gateways/${gw.id}`).set(bearer(t.adminKey)).send({ status: 'offline' }).expect(200);
+    const again = await connectGateway(t.baseUrl, gw.id, gw.apiKey);
+    expect((await again.next()).event).toBe('hello');
+    await t.http().delete(`/api/v1/gateways/${gw.id}`).set(bearer(t.adminKey)).expect(204);
+    await again.closed;
+    await expect(connectGateway(t.baseUrl, gw.id, gw.apiKey)).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('does not negotiate per-message deflate', async () => {
+    const gw = await pairGateway(t);
+    const ws = new WebSocket(`${t.baseUrl.replace(/^http/, 'ws')}/api/v1/gateways/${gw.id}/ws`, {
+      headers: { Authorization: `Bearer ${gw.apiKey}` },
+      perMessageDeflate: true,
+    });
+    await new Promise((resolve, reject) => {
+      ws.on('open', resolve);
+      ws.on('error', reject);
+    });
+    expect(ws.extensions).toBe('');
+    ws.close();
   });
 
   it('closes 4403 on disable and 4404 on delete', async () => {
