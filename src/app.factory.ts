@@ -1,11 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './common/error.filter';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
+import { buildOpenApiDocument } from './openapi/document';
 import { GatewayWsAdapter } from './telemetry/gateway-ws.adapter';
 import { UpgradeAuthService } from './telemetry/upgrade-auth.service';
 
@@ -31,5 +33,13 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
       frameBurst: config.WS_FRAME_BURST,
     }),
   );
+  // Swagger UI and the contract it shows, public: /docs, /docs/openapi.json, /docs/openapi.yaml.
+  const { version } = require('../package.json') as { version: string };
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app, version), {
+    jsonDocumentUrl: 'docs/openapi.json',
+    yamlDocumentUrl: 'docs/openapi.yaml',
+    customSiteTitle: 'NovaVMS Gateway API',
+    swaggerOptions: { persistAuthorization: true, displayOperationId: true, tryItOutEnabled: false },
+  });
   return app;
 }

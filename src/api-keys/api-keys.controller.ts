@@ -1,11 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '../common/api-docs';
 import { Auth } from '../auth/auth.decorator';
 import type { AuthContext } from '../auth/auth-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { UuidParam } from '../common/uuid-param.decorator';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyListResponse, CreateApiKeyDto, CreatedApiKeyResponse, ListApiKeysQuery } from './dto/api-key.dto';
+import { API_KEY_DOCS } from './api-keys.docs';
 
 @ApiTags('apiKeys')
 @Controller('api/v1/api-keys')
@@ -15,14 +17,14 @@ export class ApiKeysController {
   @Post()
   @HttpCode(201)
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ operationId: 'apiKeys_create', summary: 'Create an API key (shown once)' })
+  @ApiEndpoint(API_KEY_DOCS.create)
   create(@Auth() auth: AuthContext, @Body() dto: CreateApiKeyDto): Promise<CreatedApiKeyResponse> {
     return this.keys.create(auth, dto);
   }
 
   @Get()
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ operationId: 'apiKeys_list', summary: 'List active API keys (never the keys themselves)' })
+  @ApiEndpoint(API_KEY_DOCS.list)
   list(@Auth() auth: AuthContext, @Query() query: ListApiKeysQuery): Promise<ApiKeyListResponse> {
     return this.keys.list(auth, query);
   }
@@ -30,7 +32,7 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(204)
   @Authenticated({ role: 'admin' })
-  @ApiOperation({ operationId: 'apiKeys_delete', summary: 'Revoke an API key at once' })
+  @ApiEndpoint(API_KEY_DOCS.delete)
   async delete(@Auth() auth: AuthContext, @UuidParam() id: string): Promise<void> {
     await this.keys.revoke(auth, id);
   }

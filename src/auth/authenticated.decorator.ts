@@ -1,5 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiResponse } from '@nestjs/swagger';
+import { ERROR_SCHEMAS } from '../common/api-docs';
 import type { Role } from './roles';
 
 export const AUTH_METADATA = 'novavms:auth';
@@ -15,6 +16,7 @@ export function Authenticated(options: { role: Role }): MethodDecorator & ClassD
     SetMetadata(AUTH_METADATA, { public: false, role: options.role } satisfies AuthRequirement),
     ApiBearerAuth('bearer'),
     ApiExtension('x-required-role', options.role),
+    ApiResponse({ status: 401, description: 'Missing or invalid token', type: ERROR_SCHEMAS.auth_required }),
   );
 }
 

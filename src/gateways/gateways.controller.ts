@@ -1,10 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '../common/api-docs';
 import { Auth } from '../auth/auth.decorator';
 import type { AuthContext } from '../auth/auth-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { UuidParam } from '../common/uuid-param.decorator';
 import { GatewayListResponse, GatewayResponse, ListGatewaysQuery, UpdateGatewayDto } from './dto/gateway.dto';
+import { GATEWAY_DOCS } from './gateways.docs';
 import { GatewaysService } from './gateways.service';
 
 @ApiTags('gateways')
@@ -14,21 +16,21 @@ export class GatewaysController {
 
   @Get()
   @Authenticated({ role: 'viewer' })
-  @ApiOperation({ operationId: 'gateways_list', summary: "List gateways in the caller's org" })
+  @ApiEndpoint(GATEWAY_DOCS.list)
   list(@Auth() auth: AuthContext, @Query() query: ListGatewaysQuery): Promise<GatewayListResponse> {
     return this.gateways.list(auth, query);
   }
 
   @Get(':id')
   @Authenticated({ role: 'viewer' })
-  @ApiOperation({ operationId: 'gateways_get', summary: 'Return a single gateway' })
+  @ApiEndpoint(GATEWAY_DOCS.get)
   get(@Auth() auth: AuthContext, @UuidParam() id: string): Promise<GatewayResponse> {
     return this.gateways.get(auth, id);
   }
 
   @Patch(':id')
   @Authenticated({ role: 'operator' })
-  @ApiOperation({ operationId: 'gateways_update', summary: 'Update gateway metadata' })
+  @ApiEndpoint(GATEWAY_DOCS.update)
   update(@Auth() auth: AuthContext, @UuidParam() id: string, @Body() dto: UpdateGatewayDto): Promise<GatewayResponse> {
     return this.gateways.update(auth, id, dto);
   }
@@ -36,7 +38,7 @@ export class GatewaysController {
   @Delete(':id')
   @HttpCode(204)
   @Authenticated({ role: 'operator' })
-  @ApiOperation({ operationId: 'gateways_delete', summary: 'Unpair the gateway and remove it from the org' })
+  @ApiEndpoint(GATEWAY_DOCS.delete)
   async delete(@Auth() auth: AuthContext, @UuidParam() id: string): Promise<void> {
     await this.gateways.delete(auth, id);
   }

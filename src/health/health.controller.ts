@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '../common/api-docs';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/authenticated.decorator';
 import { ApiError } from '../common/api-error';
@@ -15,14 +16,33 @@ export class HealthController {
 
   @Get('healthz')
   @Public()
-  @ApiOperation({ operationId: 'health_live', summary: 'The process is up' })
+  @ApiEndpoint({
+    operationId: 'health_live',
+    summary: 'Liveness',
+    description: 'The process is up. Does not touch the database.',
+    since: '1.0',
+    status: 200,
+    type: HealthResponse,
+    example: { status: 'ok' },
+    errors: {},
+    noDatabase: true,
+  })
   live(): HealthResponse {
     return { status: 'ok' };
   }
 
   @Get('readyz')
   @Public()
-  @ApiOperation({ operationId: 'health_ready', summary: 'The database answers' })
+  @ApiEndpoint({
+    operationId: 'health_ready',
+    summary: 'Readiness',
+    description: 'The database answers: the instance can serve requests.',
+    since: '1.0',
+    status: 200,
+    type: HealthResponse,
+    example: { status: 'ok' },
+    errors: { service_unavailable: 'The database does not answer' },
+  })
   async ready(): Promise<HealthResponse> {
     try {
       await this.dataSource.query('SELECT 1');

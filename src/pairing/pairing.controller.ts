@@ -1,10 +1,12 @@
 import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '../common/api-docs';
 import { Auth } from '../auth/auth.decorator';
 import type { AuthContext } from '../auth/auth-context';
 import { Authenticated, Public } from '../auth/authenticated.decorator';
 import { GeneratePairingCodeDto, PairDto, PairingCodeResponse, PairResponse } from './dto/pairing.dto';
 import { GuessLimitInterceptor } from './guess-limit.interceptor';
+import { PAIRING_DOCS } from './pairing.docs';
 import { PairingService } from './pairing.service';
 
 @ApiTags('gateways')
@@ -15,7 +17,7 @@ export class PairingController {
   @Post('generate-pairing-code')
   @HttpCode(201)
   @Authenticated({ role: 'operator' })
-  @ApiOperation({ operationId: 'gateways_generatePairingCode', summary: 'Generate a 6-character pairing code' })
+  @ApiEndpoint(PAIRING_DOCS.generate)
   generate(@Auth() auth: AuthContext, @Body() dto: GeneratePairingCodeDto): Promise<PairingCodeResponse> {
     return this.pairing.generate(auth, dto);
   }
@@ -24,7 +26,7 @@ export class PairingController {
   @HttpCode(200)
   @Public()
   @UseInterceptors(GuessLimitInterceptor)
-  @ApiOperation({ operationId: 'gateways_pair', summary: 'Redeem a pairing code' })
+  @ApiEndpoint(PAIRING_DOCS.pair)
   pair(@Body() dto: PairDto): Promise<PairResponse> {
     return this.pairing.pair(dto);
   }

@@ -1,10 +1,12 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiEndpoint } from '../common/api-docs';
 import { Auth } from '../auth/auth.decorator';
 import type { AuthContext } from '../auth/auth-context';
 import { Authenticated } from '../auth/authenticated.decorator';
 import { UuidParam } from '../common/uuid-param.decorator';
 import { TelemetryResponse } from './dto/telemetry.dto';
+import { TELEMETRY_DOCS } from './telemetry.docs';
 import { TelemetryService } from './telemetry.service';
 
 @ApiTags('gateways')
@@ -14,7 +16,7 @@ export class TelemetryController {
 
   @Get(':id/telemetry')
   @Authenticated({ role: 'viewer' })
-  @ApiOperation({ operationId: 'gateways_telemetry', summary: 'Return the latest telemetry reported by the gateway' })
+  @ApiEndpoint(TELEMETRY_DOCS.snapshot)
   snapshot(@Auth() auth: AuthContext, @UuidParam() id: string): Promise<TelemetryResponse> {
     return this.telemetry.snapshot(auth, id);
   }

@@ -1,0 +1,60 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ERROR_SCHEMAS } from '../common/api-docs';
+
+const DESCRIPTION = `The NovaVMS gateway service pairs on-prem gateways to an organisation, keeps a live
+WebSocket to each, knows which are online, shows their telemetry, and lets operators rename,
+move, disable and unpair them.
+
+Gateway pairing is a two-step flow: an operator generates a pairing code
+(POST /api/v1/gateways/generate-pairing-code), the gateway redeems it via the public endpoint
+(POST /api/v1/gateways/pair). Gateways do not heartbeat over REST — once paired they connect via
+WebSocket at /api/v1/gateways/{id}/ws and push telemetry on that channel (see asyncapi.yaml).
+
+Authenticate with \`Authorization: Bearer sk_live_...\`. Keys have a role (viewer < operator <
+admin) and may be limited to a list of sites. Every error body is \`{"error", "message"}\`, plus
+\`details\` for \`validation_error\`.`;
+
+const TAGS: [string, string][] = [
+  ['gateways', 'Pair, list, inspect, update and unpair gateways'],
+  ['sites', 'Locations inside an org'],
+  ['apiKeys', 'User API keys'],
+  ['cameras', 'Cameras and the gateway that records each'],
+  ['health', 'Liveness and readiness probes'],
+];
+
+/** Keys sorted at every level, so the serialised document is byte-stable between runs. */
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+/** The OpenAPI document of the running code, as committed in openapi/openapi.json. */
+export function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIObject {
+  const builder = new DocumentBuilder()
+    .setTitle('NovaVMS Gateway API')
+    .setDescription(DESCRIPTION)
+    .setVersion(version)
+    .addServer('https://novavms.novalien.com', 'Production')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'sk_live_...', description: 'A user API key' }, 'bearer')
+    .addSecurityRequirements('bearer');
+  for (const [name, description] of TAGS) builder.addTag(name, description);
+  const document = SwaggerModule.createDocument(app, builder.build(), {
+    extraModels: Object.values(ERROR_SCHEMAS),
+    operationIdFactory: (_controller, method) => method,
+  });
+  // Public operations (health, pair) need no key: say so explicitly instead of inheriting the global requirement.
+  for (const item of Object.values(document.paths)) {
+    for (const op of Object.values(item) as { 'x-required-role'?: string; security?: unknown[] }[]) {
+      if (op && typeof op === 'object' && op['x-required-role'] === 'public') op.security = [];
+    }
+  }
+  return sortKeys(document) as OpenAPIObject;
+}
