@@ -47,7 +47,10 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
     .addSecurityRequirements('bearer');
   for (const [name, description] of TAGS) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build(), {
-    extraModels: Object.values(ERROR_SCHEMAS),
+    // internal_error is never promised by an operation, so its schema is not published.
+    extraModels: Object.entries(ERROR_SCHEMAS)
+      .filter(([code]) => code !== 'internal_error')
+      .map(([, schema]) => schema),
     operationIdFactory: (_controller, method) => method,
   });
   // Public operations (health, pair) need no key: say so explicitly instead of inheriting the global requirement.
@@ -56,5 +59,6 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
       if (op && typeof op === 'object' && op['x-required-role'] === 'public') op.security = [];
     }
   }
+  document.info.license = { name: 'Proprietary' };
   return sortKeys(document) as OpenAPIObject;
 }
