@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { ApiKey } from '../auth/api-key.entity';
 import { AuthContext } from '../auth/auth-context';
+import { AuthService } from '../auth/auth.service';
 import { hashKey, newKey, USER_KEY_PREFIX } from '../auth/key-hash';
 import { ApiError } from '../common/api-error';
 import { Page } from '../common/pagination.dto';
@@ -25,6 +26,7 @@ export class ApiKeysService {
   constructor(
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
     private readonly sites: SitesService,
+    private readonly authService: AuthService,
   ) {}
 
   async create(auth: AuthContext, dto: CreateApiKeyDto): Promise<CreatedApiKeyResponse> {
@@ -60,5 +62,6 @@ export class ApiKeysService {
     const key = await this.keys.findOne({ where: { id, orgId: auth.orgId, revokedAt: IsNull() } });
     if (!key || !withinScope(auth, key)) throw ApiError.notFound('API key');
     await this.keys.update({ id: key.id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    await this.authService.revoked(key.id);
   }
 }

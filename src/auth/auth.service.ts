@@ -1,21 +1,75 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
+import { SignalBus } from '../events/signal-bus.service';
 import { ApiKey } from './api-key.entity';
 import { AuthContext } from './auth-context';
 import { hashKey, sameHash, USER_KEY_PREFIX } from './key-hash';
 
-/** Turns a presented user key into the caller's context, or refuses it. */
+/** Bounds how long another instance could honour a revoked key if its signal were lost entirely. */
+const CACHE_TTL_MS = 30_000;
+const CACHE_MAX_ENTRIES = 10_000;
+
+interface Cached {
+  context: AuthContext;
+  keyHash: string;
+  expiresAt: number;
+}
+
+/**
+ * Turns a presented user key into the caller's context, or refuses it.
+ *
+ * Valid keys are cached by hash so a request does not cost a database round trip. A revoke
+ * evicts the key here at once and, through a signal, on every other instance; when the signal
+ * connection has been lost, the whole cache is dropped on reconnect, and entries expire after
+ * 30 s in any case.
+ */
 @Injectable()
-export class AuthService {
-  constructor(@InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>) {}
+export class AuthService implements OnModuleInit {
+  private readonly logger = new Logger('AuthService');
+  private readonly cache = new Map<string, Cached>();
+
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly bus: SignalBus,
+  ) {}
+
+  onModuleInit(): void {
+    this.bus.subscribe((signal) => {
+      if (signal.type === 'apiKey.revoked') this.evict(signal.keyId);
+    });
+    this.bus.onResync(async () => {
+      this.cache.clear();
+    });
+  }
+
+  private evict(keyId: string): void {
+    for (const [hash, entry] of this.cache) if (entry.context.keyId === keyId) this.cache.delete(hash);
+  }
 
   /** undefined for a missing, malformed, unknown or revoked key — all answered 401 alike. */
   async authenticate(token: string | undefined): Promise<AuthContext | undefined> {
     if (!token || !token.startsWith(USER_KEY_PREFIX)) return undefined;
     const hash = hashKey(token);
+    const hit = this.cache.get(hash);
+    if (hit && hit.expiresAt > Date.now() && sameHash(hit.keyHash, hash)) return hit.context;
+    if (hit) this.cache.delete(hash);
     const key = await this.keys.findOne({ where: { keyHash: hash, revokedAt: IsNull() } });
     if (!key || !sameHash(key.keyHash, hash)) return undefined;
-    return { orgId: key.orgId, keyId: key.id, role: key.role, siteIds: key.siteIds };
+    const context: AuthContext = { orgId: key.orgId, keyId: key.id, role: key.role, siteIds: key.siteIds };
+    if (this.cache.size >= CACHE_MAX_ENTRIES) {
+      // Drop the oldest entry (Map keeps insertion order).
+      this.cache.delete(this.cache.keys().next().value as string);
+    }
+    this.cache.set(hash, { context, keyHash: hash, expiresAt: Date.now() + CACHE_TTL_MS });
+    return context;
+  }
+
+  /** The key was revoked: refuse it here from the next request on, and on other instances within a signal's delay. */
+  async revoked(keyId: string): Promise<void> {
+    this.evict(keyId);
+    await this.bus
+      .publish({ type: 'apiKey.revoked', keyId })
+      .catch((e: unknown) => this.logger.warn(`could not announce a revoked key: ${String(e)}`));
   }
 }

@@ -12,7 +12,7 @@ export type Signal =
   /** A gateway connected with this sequence number: any older connection of it must close 4409. */
   | { type: 'gateway.connected'; gatewayId: string; seq: string }
   /** An API key was revoked: caches must forget it. */
-  | { type: 'apiKey.revoked'; keyHash: string };
+  | { type: 'apiKey.revoked'; keyId: string };
 
 type Listener = (signal: Signal) => void;
 
