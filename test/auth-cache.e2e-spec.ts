@@ -15,7 +15,7 @@ describe('API key cache across instances', () => {
     await a?.close();
   });
 
-  it('serves a seen key from the cache: a revoke written behind the service'"'"'s back is not seen at once', async () => {
+  it('serves a seen key from the cache: a revoke written behind the service\'s back is not seen at once', async () => {
     // Proves the cache is used: with the row deleted behind the service's back, the cached key still works...
     const { id, key } = await createKey(a, 'viewer');
     await a.http().get('/api/v1/sites').set(bearer(key)).expect(200);
