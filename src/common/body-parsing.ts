@@ -31,8 +31,36 @@ export function requireJsonObjectBody(req: Request, _res: Response, next: NextFu
     if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
       return next(ApiError.validation('Request body must be a JSON object', [{ field: 'body', message: 'must be a JSON object' }]));
     }
+    const bad = unstorableField(req.body, '');
+    if (bad !== undefined) {
+      return next(
+        ApiError.validation(`${bad} contains a character that cannot be stored`, [
+          { field: bad, message: 'must not contain U+0000 or unpaired surrogates' },
+        ]),
+      );
+    }
     next();
   });
+}
+
+/** U+0000, or half of a surrogate pair: not valid text for PostgreSQL (or for UTF-8 at all). */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000 (the INSERT would fail as a 500), and an unpaired
+ * surrogate would be stored as U+FFFD, silently unlike what the caller sent. Both are the
+ * caller's mistake, refused up front as a 400 naming the field.
+ */
+function unstorableField(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? path || 'body' : undefined;
+  if (value === null || typeof value !== 'object' || depth > 32) return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    if (UNSTORABLE.test(key)) return childPath;
+    const found = unstorableField(child, childPath, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** body-parser's failures, in the API's words. */
