@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { createTestDatabase, dropTestDatabase } from './support/test-db';
-import { spawnService } from './support/spawn-service';
+import { freePort } from '../src/database/embedded-postgres';
+import { spawnService, waitForExit, waitUntilReady } from './support/service-process';
 import { closesWithin, connectGateway } from './support/ws-client';
 
 const ADMIN_KEY = 'sk_live_shutdown_test_key_0123456789';
@@ -16,7 +17,14 @@ describe('SIGTERM with gateways connected', () => {
 
   it('closes every socket with 1001, flushes pending telemetry, and exits 0 within 10 s', async () => {
     // A flush interval far beyond the test: the telemetry can only reach the database through the shutdown flush.
-    const service = await spawnService({ DATABASE_URL: db.url, NOVAVMS_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY, TELEMETRY_FLUSH_INTERVAL_MS: '10000' });
+    const service = spawnService({
+      DATABASE_URL: db.url,
+      NOVAVMS_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
+      TELEMETRY_FLUSH_INTERVAL_MS: '10000',
+      PORT: String(await freePort()),
+      LOG_LEVEL: 'info',
+    });
+    await waitUntilReady(service);
     const auth = { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' };
     const sites = await (await fetch(`${service.baseUrl}/api/v1/sites`, { headers: auth })).json();
     const sockets = [];
@@ -45,9 +53,10 @@ describe('SIGTERM with gateways connected', () => {
     // Let the frames reach the server before the signal.
     await new Promise((r) => setTimeout(r, 300));
     const started = Date.now();
-    service.proc.kill('SIGTERM');
+    service.child.kill('SIGTERM');
     for (const sock of sockets) expect((await closesWithin(sock.closed, 10_000)).code).toBe(1001);
-    expect(await service.exited).toBe(0);
+    const exit = await waitForExit(service, 15_000);
+    expect(exit.code).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
 
     const client = new Client({ connectionString: db.url });
@@ -62,7 +71,7 @@ describe('SIGTERM with gateways connected', () => {
     } finally {
       await client.end();
     }
-    expect(service.output()).toMatch(/closing 3 gateway socket\(s\) for shutdown/);
+    expect(exit.stdout).toMatch(/closing 3 gateway socket\(s\) for shutdown/);
   });
 });
 
