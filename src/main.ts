@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from 'nestjs-pino';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/config';
 import { resolveDatabase } from './database/database-url';
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
     await database.stop();
     process.exit(1);
   }
-  say('info', `NovaVMS gateway service listening on http://${config.HOST}:${config.PORT}`);
+  app.get(Logger).log(`NovaVMS gateway service listening on http://${config.HOST}:${config.PORT}`, 'Main');
 
   // Shutdown order matters: stop taking requests and close sockets first, then the database.
   let stopping = false;

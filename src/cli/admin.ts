@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../config/config';
@@ -22,6 +23,9 @@ function fail(message: string, code = 2): never {
 const progress = (m: string) => process.stderr.write(`${m}\n`);
 
 export async function runAdmin(argv: string[]): Promise<void> {
+  // Library messages go to stderr too; stdout carries only the result.
+  const toStderr = (m: unknown) => progress(String(m));
+  Logger.overrideLogger({ log: toStderr, error: toStderr, warn: toStderr, debug: () => undefined, verbose: () => undefined });
   const [noun, verb, ...rest] = argv;
   if (noun !== 'org' || verb !== 'create') fail(USAGE);
   let values: { name?: string; 'site-name'?: string };

@@ -1,6 +1,7 @@
 import { DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/config';
 import { ENTITIES } from './entities';
+import { TypeOrmLogger } from './typeorm-logger';
 import { MIGRATIONS } from './migrations/index';
 
 /**
@@ -19,6 +20,8 @@ export function dataSourceOptions(config: AppConfig, url: string): DataSourceOpt
     synchronize: false,
     migrationsRun: false,
     logging: ['error', 'warn', 'migration'],
+    logger: new TypeOrmLogger(),
+    maxQueryExecutionTime: 1000,
     applicationName: 'novavms-gateway-service',
     poolSize: config.DB_POOL_SIZE,
     connectTimeoutMS: config.DB_CONNECT_TIMEOUT_MS,

@@ -1,3 +1,4 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../config/config';
 import { HeartbeatBuffer } from './heartbeat-buffer.service';
@@ -22,6 +23,8 @@ function fakeDataSource(fail = 0) {
 
 describe('HeartbeatBuffer', () => {
   const config = loadConfig({});
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
 
   it('writes any number of frames from any number of gateways in one statement per flush', async () => {
     const { ds, statements } = fakeDataSource();
