@@ -1,6 +1,26 @@
 import { applyDecorators, Type } from '@nestjs/common';
-import { ApiExtension, ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { ApiExtension, ApiOperation, ApiProperty, ApiResponse } from '@nestjs/swagger';
 import { ERROR_STATUS, ErrorCode } from './api-error';
+
+/** A uuid as the API reads and writes it: 36 characters, `IsUUID('all')` / ParseUUIDPipe on input. */
+export const UUID = { format: 'uuid', maxLength: 36 } as const;
+
+/** An instant as `isoUtc` writes it: RFC 3339 UTC with second precision, `2026-04-21T14:20:04Z`. */
+export const TIMESTAMP = { format: 'date-time', maxLength: 20 } as const;
+
+/**
+ * A free-text name (or version): trimmed, then 1 to 100 characters — `@Transform(trim)`
+ * `@IsString()` `@Length(1, 100)` on input, a `varchar(100)` column behind it. Not blank: it has
+ * at least one non-whitespace character.
+ */
+export const NAME = { minLength: 1, maxLength: 100, pattern: '\\S' } as const;
+
+/**
+ * A gateway's LAN address as it reported it: an IPv4 or IPv6 address (`@IsIP()`), the latter
+ * possibly with a `%zone`, at most 64 characters (`@MaxLength(64)`, the `varchar(64)` column).
+ * The pattern is the character set `@IsIP()` admits; the validator itself is stricter.
+ */
+export const LOCAL_IP = { maxLength: 64, pattern: '^[0-9A-Fa-f:.]+(%[0-9A-Za-z.]+)?$' } as const;
 
 export class ErrorDetailSchema {
   @ApiProperty({ example: 'site_id' }) field: string;
@@ -20,16 +40,24 @@ const SCHEMA_NAMES: Record<ErrorCode, string> = {
   service_unavailable: 'ServiceUnavailableError',
 };
 
-/** One schema per error code, its `error` enumerated, so SDKs get a distinct type for each. */
+/**
+ * One schema per error code, its `error` enumerated, so SDKs get a distinct type for each.
+ * `details` travels with validation_error only, and always does (ApiError.validation, ErrorFilter).
+ * `message` and `details` are diagnostics for people and may quote what the client sent (an
+ * unknown field's name, a path), so they carry no length limit: see docs/openapi-lint.md.
+ */
 function errorSchema(code: ErrorCode): Type<unknown> {
   class ErrorSchema {
     @ApiProperty({ enum: [code], example: code }) error: string;
     @ApiProperty({ description: 'A human-readable sentence' }) message: string;
-    @ApiPropertyOptional({ type: [ErrorDetailSchema], description: 'One entry per problem (validation_error only)' })
-    details?: ErrorDetailSchema[];
   }
-  Object.defineProperty(ErrorSchema, 'name', { value: SCHEMA_NAMES[code] });
-  return ErrorSchema;
+  class ValidationErrorSchema extends ErrorSchema {
+    @ApiProperty({ type: [ErrorDetailSchema], description: 'One entry per problem' })
+    details: ErrorDetailSchema[];
+  }
+  const schema = code === 'validation_error' ? ValidationErrorSchema : ErrorSchema;
+  Object.defineProperty(schema, 'name', { value: SCHEMA_NAMES[code] });
+  return schema;
 }
 
 export const ERROR_SCHEMAS = Object.fromEntries(
@@ -54,8 +82,16 @@ export interface EndpointDoc {
   noDatabase?: boolean;
 }
 
+/**
+ * Whole seconds, at least 1 (ApiError.rateLimited rounds up). The longest wait the service can
+ * ask for is a full pairing-guess window or a pairing code's lifetime, both capped at 86400 s by
+ * the configuration (PAIR_GUESS_WINDOW_S, PAIRING_CODE_TTL_S); a 503 always says 1.
+ */
 const RETRY_AFTER = {
-  'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } },
+  'Retry-After': {
+    description: 'Seconds to wait before trying again',
+    schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 86400 },
+  },
 };
 
 /**

@@ -56,6 +56,15 @@ export class ErrorFilter implements ExceptionFilter {
       }
     }
     const requestId = (req as Request & { id?: string }).id;
+    if (isRejectedValue(exception)) {
+      // Validation let through a value the column cannot hold (e.g. a length counted differently).
+      this.logger.warn({ err: exception, requestId }, `database refused a value on ${req.method} ${req.path}`);
+      return {
+        status: 400,
+        body: { error: 'validation_error', message: 'A value is too long or not valid text', details: [{ field: 'body', message: 'a value is too long or not valid text' }] },
+        headers: {},
+      };
+    }
     if (isDatabaseUnavailable(exception)) {
       this.logger.warn({ err: exception, requestId }, `database unavailable on ${req.method} ${req.path}`);
       return {
@@ -83,4 +92,10 @@ function isDatabaseUnavailable(exception: unknown): boolean {
   if (code && ['57014', '57P01', '57P02', '57P03', '53300', '08000', '08003', '08006', 'ECONNREFUSED', 'ECONNRESET'].includes(code)) return true;
   const message = e?.message ?? '';
   return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message);
+}
+
+/** string_data_right_truncation, character_not_in_repertoire, untranslatable_character. */
+function isRejectedValue(exception: unknown): boolean {
+  const code = (exception as { driverError?: { code?: string } } | undefined)?.driverError?.code;
+  return code === '22001' || code === '22021' || code === '22P05';
 }

@@ -7,7 +7,7 @@ export const toInteger = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value;
 
 export class PaginationQuery {
-  @ApiPropertyOptional({ description: 'Page size', minimum: 1, maximum: 1000, default: 100 })
+  @ApiPropertyOptional({ description: 'Page size', type: 'integer', format: 'int32', minimum: 1, maximum: 1000, default: 100 })
   @IsOptional()
   @Transform(toInteger)
   @IsInt()
@@ -15,7 +15,7 @@ export class PaginationQuery {
   @Max(1000)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Rows to skip', minimum: 0, default: 0 })
+  @ApiPropertyOptional({ description: 'Rows to skip', type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000_000, default: 0 })
   @IsOptional()
   @Transform(toInteger)
   @IsInt()
@@ -23,6 +23,18 @@ export class PaginationQuery {
   @Max(1_000_000_000)
   offset?: number;
 }
+
+/**
+ * `total` of a list response: a row count, sent as a JSON number by JavaScript, so an integer no
+ * larger than Number.MAX_SAFE_INTEGER.
+ */
+export const TOTAL = {
+  type: 'integer',
+  format: 'int64',
+  minimum: 0,
+  maximum: Number.MAX_SAFE_INTEGER,
+  description: 'Rows matching the filters, over all pages',
+} as const;
 
 export interface Page<T> {
   data: T[];

@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { MediaTypeObject, OperationObject, ParameterObject, ReferenceObject, RequestBodyObject, SchemaObject, ServerObject } from '@nestjs/swagger';
 import { ERROR_SCHEMAS } from '../common/api-docs';
 
 const DESCRIPTION = `The NovaVMS gateway service pairs on-prem gateways to an organisation, keeps a live
@@ -59,6 +60,49 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
       if (op && typeof op === 'object' && op['x-required-role'] === 'public') op.security = [];
     }
   }
+  describePathIds(document);
+  closeRequestBodies(document);
+  const health = document.components?.schemas?.HealthResponse as SchemaObject | undefined;
+  // /healthz and /readyz answer {"status": "ok"} or an error body, nothing else.
+  if (health?.properties?.status) Object.assign(health.properties.status, { enum: ['ok'] });
+  // The one server is the public production API (OWASP API9: declare each server's audience).
+  for (const server of document.servers ?? []) (server as ServerObject & { 'x-internal'?: boolean })['x-internal'] = false;
   document.info.license = { name: 'Proprietary' };
   return sortKeys(document) as OpenAPIObject;
+}
+
+/**
+ * Path ids are read with UuidParam (ParseUUIDPipe: a uuid, else 400 validation_error), which the
+ * swagger scanner only sees as a plain string.
+ */
+function describePathIds(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const op of Object.values(item) as OperationObject[]) {
+      for (const param of (op && typeof op === 'object' && op.parameters) || []) {
+        const p = param as ParameterObject;
+        const schema = p.schema as SchemaObject | undefined;
+        if (p.in === 'path' && /^(id|.+_id)$/.test(p.name) && schema?.type === 'string' && !schema.format) {
+          Object.assign(schema, { format: 'uuid', maxLength: 36 });
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Request bodies are whitelists (createValidationPipe: forbidNonWhitelisted), so an unknown field
+ * is a 400: say so with additionalProperties: false on every schema a request body refers to.
+ */
+function closeRequestBodies(document: OpenAPIObject): void {
+  const schemas = document.components?.schemas ?? {};
+  for (const item of Object.values(document.paths)) {
+    for (const op of Object.values(item) as OperationObject[]) {
+      const body = op && typeof op === 'object' ? (op.requestBody as RequestBodyObject | undefined) : undefined;
+      for (const media of Object.values(body?.content ?? {}) as MediaTypeObject[]) {
+        const ref = (media.schema as ReferenceObject | undefined)?.$ref;
+        const schema = ref?.startsWith('#/components/schemas/') ? (schemas[ref.slice('#/components/schemas/'.length)] as SchemaObject) : undefined;
+        if (schema?.type === 'object') schema.additionalProperties = false;
+      }
+    }
+  }
 }

@@ -2,11 +2,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { ROLES, type Role } from '../../auth/roles';
-import { PaginationQuery } from '../../common/pagination.dto';
+import { NAME, TIMESTAMP, UUID } from '../../common/api-docs';
+import { PaginationQuery, TOTAL } from '../../common/pagination.dto';
 import { trim } from '../../sites/dto/site.dto';
 
 export class CreateApiKeyDto {
-  @ApiProperty({ minLength: 1, maxLength: 100, example: 'NOC dashboard' })
+  @ApiProperty({ ...NAME, example: 'NOC dashboard' })
   @Transform(trim)
   @IsString()
   @Length(1, 100)
@@ -17,8 +18,11 @@ export class CreateApiKeyDto {
   role: Role;
 
   @ApiPropertyOptional({
-    type: [String],
-    format: 'uuid',
+    type: 'array',
+    items: { type: 'string', ...UUID },
+    minItems: 1,
+    maxItems: 1000,
+    uniqueItems: true,
     nullable: true,
     description: 'Limit the key to these sites; omit or null for every site of the org',
   })
@@ -34,19 +38,31 @@ export class CreateApiKeyDto {
 export class ListApiKeysQuery extends PaginationQuery {}
 
 export class ApiKeyResponse {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
+  @ApiProperty(UUID) id: string;
+  @ApiProperty(NAME) name: string;
   @ApiProperty({ enum: ROLES }) role: Role;
-  @ApiProperty({ type: [String], format: 'uuid', nullable: true }) site_ids: string[] | null;
-  @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', ...UUID },
+    maxItems: 1000,
+    nullable: true,
+    description: 'The sites the key is limited to; null for every site of the org',
+  })
+  site_ids: string[] | null;
+  @ApiProperty(TIMESTAMP) created_at: string;
 }
 
 export class CreatedApiKeyResponse extends ApiKeyResponse {
-  @ApiProperty({ description: 'The key itself. Shown once; only its hash is stored.', example: 'sk_live_...' })
+  @ApiProperty({
+    description: 'The key itself: `sk_live_` and 43 base64url characters. Shown once; only its hash is stored.',
+    pattern: '^sk_live_',
+    maxLength: 51,
+    example: 'sk_live_...',
+  })
   key: string;
 }
 
 export class ApiKeyListResponse {
-  @ApiProperty({ type: [ApiKeyResponse] }) data: ApiKeyResponse[];
-  @ApiProperty() total: number;
+  @ApiProperty({ type: [ApiKeyResponse], maxItems: 1000, description: 'At most `limit` keys' }) data: ApiKeyResponse[];
+  @ApiProperty(TOTAL) total: number;
 }

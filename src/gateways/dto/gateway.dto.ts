@@ -1,13 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { PaginationQuery } from '../../common/pagination.dto';
+import { LOCAL_IP, NAME, TIMESTAMP, UUID } from '../../common/api-docs';
+import { PaginationQuery, TOTAL } from '../../common/pagination.dto';
 import { trim } from '../../sites/dto/site.dto';
 import { GATEWAY_STATUSES, type GatewayStatus } from '../gateway.entity';
 import { SETTABLE_STATUSES, type SettableStatus } from '../transitions';
 
 export class ListGatewaysQuery extends PaginationQuery {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Only gateways of this site' })
+  @ApiPropertyOptional({ ...UUID, description: 'Only gateways of this site' })
   @IsOptional()
   @IsUUID('all')
   site_id?: string;
@@ -19,14 +20,14 @@ export class ListGatewaysQuery extends PaginationQuery {
 }
 
 export class UpdateGatewayDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 100, example: 'Acme Logistics — Warehouse A (Rev 2)' })
+  @ApiPropertyOptional({ ...NAME, example: 'Acme Logistics — Warehouse A (Rev 2)' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @Length(1, 100)
   name?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: "Must exist in caller's org" })
+  @ApiPropertyOptional({ ...UUID, description: "Must exist in caller's org" })
   @IsOptional()
   @IsUUID('all')
   site_id?: string;
@@ -38,21 +39,21 @@ export class UpdateGatewayDto {
 }
 
 export class GatewaySummary {
-  @ApiProperty({ format: 'uuid', example: '8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c' }) id: string;
-  @ApiProperty({ example: 'Acme Logistics — Warehouse A', nullable: true, type: String }) name: string | null;
-  @ApiProperty({ format: 'uuid', example: 'b5e9f3a1-2c4d-4e6f-8a1b-3c5d7e9f1a2b' }) site_id: string;
+  @ApiProperty({ ...UUID, example: '8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c' }) id: string;
+  @ApiProperty({ ...NAME, example: 'Acme Logistics — Warehouse A', nullable: true, type: String }) name: string | null;
+  @ApiProperty({ ...UUID, example: 'b5e9f3a1-2c4d-4e6f-8a1b-3c5d7e9f1a2b' }) site_id: string;
   @ApiProperty({ enum: GATEWAY_STATUSES, example: 'online' }) status: GatewayStatus;
-  @ApiProperty({ example: '2026.04.12', nullable: true, type: String }) version: string | null;
-  @ApiProperty({ example: '192.168.10.24', nullable: true, type: String }) local_ip: string | null;
-  @ApiProperty({ format: 'date-time', example: '2026-04-21T14:20:04Z', nullable: true, type: String })
+  @ApiProperty({ ...NAME, example: '2026.04.12', nullable: true, type: String }) version: string | null;
+  @ApiProperty({ ...LOCAL_IP, example: '192.168.10.24', nullable: true, type: String }) local_ip: string | null;
+  @ApiProperty({ ...TIMESTAMP, example: '2026-04-21T14:20:04Z', nullable: true, type: String })
   last_heartbeat_at: string | null;
 }
 
 export class GatewayResponse extends GatewaySummary {
-  @ApiProperty({ format: 'date-time', example: '2026-02-01T09:00:00Z' }) created_at: string;
+  @ApiProperty({ ...TIMESTAMP, example: '2026-02-01T09:00:00Z' }) created_at: string;
 }
 
 export class GatewayListResponse {
-  @ApiProperty({ type: [GatewaySummary] }) data: GatewaySummary[];
-  @ApiProperty({ example: 1 }) total: number;
+  @ApiProperty({ type: [GatewaySummary], maxItems: 1000, description: 'At most `limit` gateways' }) data: GatewaySummary[];
+  @ApiProperty({ ...TOTAL, example: 1 }) total: number;
 }

@@ -1,63 +1,109 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIP, IsNotEmpty, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { CODE_ALPHABET } from '../pairing-code';
+import { LOCAL_IP, NAME, TIMESTAMP, UUID } from '../../common/api-docs';
 import { trim } from '../../sites/dto/site.dto';
 
 export class GeneratePairingCodeDto {
-  @ApiProperty({ minLength: 1, maxLength: 100, example: 'Acme Logistics — Warehouse A' })
+  @ApiProperty({ ...NAME, example: 'Acme Logistics — Warehouse A' })
   @Transform(trim)
   @IsString()
   @Length(1, 100)
   name: string;
 
-  @ApiProperty({ format: 'uuid', example: 'b5e9f3a1-2c4d-4e6f-8a1b-3c5d7e9f1a2b', description: "Must exist in caller's org" })
+  @ApiProperty({ ...UUID, example: 'b5e9f3a1-2c4d-4e6f-8a1b-3c5d7e9f1a2b', description: "Must exist in caller's org" })
   @IsUUID('all')
   site_id: string;
 }
 
 export class PairingCodeResponse {
-  @ApiProperty({ format: 'uuid', example: '8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c' }) id: string;
-  @ApiProperty({ example: 'A7B3CX', minLength: 6, maxLength: 6 }) pairing_code: string;
-  @ApiProperty({ format: 'date-time', example: '2026-04-21T14:30:00Z' }) expires_at: string;
+  @ApiProperty({ ...UUID, example: '8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c' }) id: string;
+  @ApiProperty({
+    example: 'A7B3CX',
+    minLength: 6,
+    maxLength: 6,
+    pattern: `^[${CODE_ALPHABET}]{6}$`,
+    description: 'Six characters of A-Z and 2-9, without the look-alikes O, I and L',
+  })
+  pairing_code: string;
+  @ApiProperty({ ...TIMESTAMP, example: '2026-04-21T14:30:00Z' }) expires_at: string;
   @ApiProperty({ enum: ['registered'], example: 'registered' }) status: 'registered';
 }
 
+/**
+ * What the pair call accepts as a code (PairingService rejects anything else with
+ * validation_error): spaces and dashes anywhere, and six characters of the pairing alphabet in
+ * either case.
+ */
+const PAIRING_CODE_INPUT = `^[\\s-]*([${CODE_ALPHABET}${CODE_ALPHABET.replace(/[^A-Z]/g, '').toLowerCase()}][\\s-]*){6}$`;
+
 export class PairDto {
-  @ApiProperty({ example: 'A7B3CX', description: '6 chars; case, spaces and dashes are ignored' })
+  @ApiProperty({
+    example: 'A7B3CX',
+    minLength: 1,
+    maxLength: 32,
+    pattern: PAIRING_CODE_INPUT,
+    description: '6 chars; case, spaces and dashes are ignored',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(32)
   pairing_code: string;
 
-  @ApiPropertyOptional({ maxLength: 100, description: "Gateway's self-reported name; used only if the registered gateway has none" })
+  @ApiPropertyOptional({ ...NAME, description: "Gateway's self-reported name; used only if the registered gateway has none" })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @Length(1, 100)
   name?: string;
 
-  @ApiPropertyOptional({ maxLength: 100, example: '2026.04.12', description: 'Gateway build version' })
+  @ApiPropertyOptional({ ...NAME, example: '2026.04.12', description: 'Gateway build version' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @Length(1, 100)
   version?: string;
 
-  @ApiPropertyOptional({ example: '192.168.10.24', description: "Gateway's LAN IP" })
+  @ApiPropertyOptional({ ...LOCAL_IP, example: '192.168.10.24', description: "Gateway's LAN IP (IPv4 or IPv6)" })
   @IsOptional()
   @IsIP()
+  @MaxLength(LOCAL_IP.maxLength)
   local_ip?: string;
 }
 
 export class IceServerResponse {
-  @ApiProperty({ type: [String], example: ['turn:turn.novavms.novalien.com:3478'] }) urls: string[];
-  @ApiProperty({ example: '1776867604:8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c' }) username: string;
-  @ApiProperty({ example: 'ephemeral-credential' }) credential: string;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', pattern: '^turns?:[^\\s,]+$' },
+    description: "The deployment's TURN_URLS (turn: or turns: URLs)",
+    example: ['turn:turn.novavms.novalien.com:3478'],
+  })
+  urls: string[];
+  @ApiProperty({
+    maxLength: 48,
+    description: 'Opaque TURN REST API user name (`<expiry unix time>:<gateway id>`); pass it to the TURN server as is',
+    example: '1776867604:8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c',
+  })
+  username: string;
+  @ApiProperty({
+    maxLength: 28,
+    description: 'Opaque ephemeral TURN password (base64 HMAC-SHA1 of username); pass it to the TURN server as is',
+    example: 'ephemeral-credential',
+  })
+  credential: string;
 }
 
 export class PairResponse {
-  @ApiProperty({ format: 'uuid' }) gateway_id: string;
-  @ApiProperty({ example: 'gw_ABCDEF0123456789...', description: 'Shown once; only its hash is stored' }) api_key: string;
-  @ApiProperty({ format: 'uuid' }) org_id: string;
-  @ApiProperty({ type: [IceServerResponse] }) ice_servers: IceServerResponse[];
+  @ApiProperty(UUID) gateway_id: string;
+  @ApiProperty({
+    pattern: '^gw_',
+    maxLength: 46,
+    example: 'gw_ABCDEF0123456789...',
+    description: 'The gateway key: `gw_` and 43 base64url characters. Shown once; only its hash is stored',
+  })
+  api_key: string;
+  @ApiProperty(UUID) org_id: string;
+  @ApiProperty({ type: [IceServerResponse], maxItems: 1, description: 'Empty when the deployment has no TURN server' })
+  ice_servers: IceServerResponse[];
 }
