@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
 import { NAME, TIMESTAMP, UUID } from '../../common/api-docs';
 import { PaginationQuery, TOTAL } from '../../common/pagination.dto';
+import { IsOmittable } from '../../common/omittable.decorator';
 import { trim } from '../../sites/dto/site.dto';
 
 export class CreateCameraDto {
@@ -24,14 +25,14 @@ export class CreateCameraDto {
 
 export class UpdateCameraDto {
   @ApiPropertyOptional(NAME)
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @Length(1, 100)
   name?: string;
 
   @ApiPropertyOptional(UUID)
-  @IsOptional()
+  @IsOmittable()
   @IsUUID('all')
   site_id?: string;
 

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { LOCAL_IP, NAME, TIMESTAMP, UUID } from '../../common/api-docs';
 import { PaginationQuery, TOTAL } from '../../common/pagination.dto';
+import { IsOmittable } from '../../common/omittable.decorator';
 import { trim } from '../../sites/dto/site.dto';
 import { GATEWAY_STATUSES, type GatewayStatus } from '../gateway.entity';
 import { SETTABLE_STATUSES, type SettableStatus } from '../transitions';
@@ -21,19 +22,19 @@ export class ListGatewaysQuery extends PaginationQuery {
 
 export class UpdateGatewayDto {
   @ApiPropertyOptional({ ...NAME, example: 'Acme Logistics — Warehouse A (Rev 2)' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @Length(1, 100)
   name?: string;
 
   @ApiPropertyOptional({ ...UUID, description: "Must exist in caller's org" })
-  @IsOptional()
+  @IsOmittable()
   @IsUUID('all')
   site_id?: string;
 
   @ApiPropertyOptional({ enum: SETTABLE_STATUSES, description: 'disabled or offline only' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(SETTABLE_STATUSES, { message: 'status may be set to disabled or offline only' })
   status?: SettableStatus;
 }

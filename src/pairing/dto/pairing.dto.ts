@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIP, IsNotEmpty, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { IsIP, IsNotEmpty, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { CODE_ALPHABET } from '../pairing-code';
 import { LOCAL_IP, NAME, TIMESTAMP, UUID } from '../../common/api-docs';
+import { IsOmittable } from '../../common/omittable.decorator';
 import { trim } from '../../sites/dto/site.dto';
 
 export class GeneratePairingCodeDto {
@@ -52,21 +53,21 @@ export class PairDto {
   pairing_code: string;
 
   @ApiPropertyOptional({ ...NAME, description: "Gateway's self-reported name; used only if the registered gateway has none" })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @Length(1, 100)
   name?: string;
 
   @ApiPropertyOptional({ ...NAME, example: '2026.04.12', description: 'Gateway build version' })
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @Length(1, 100)
   version?: string;
 
   @ApiPropertyOptional({ ...LOCAL_IP, example: '192.168.10.24', description: "Gateway's LAN IP (IPv4 or IPv6)" })
-  @IsOptional()
+  @IsOmittable()
   @IsIP()
   @MaxLength(LOCAL_IP.maxLength)
   local_ip?: string;
