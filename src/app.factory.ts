@@ -1,7 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { SwaggerModule } from '@nestjs/swagger';
+import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ErrorFilter } from './common/error.filter';
@@ -40,6 +41,14 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     yamlDocumentUrl: 'docs/openapi.yaml',
     customSiteTitle: 'NovaVMS Gateway API',
     swaggerOptions: { persistAuthorization: true, displayOperationId: true, tryItOutEnabled: false },
+    // "Try it out" must call the server that serves this page, not the production URL of the contract.
+    patchDocumentOnRequest: <TRequest>(req: TRequest, _res: unknown, document: OpenAPIObject): OpenAPIObject => {
+      const request = req as unknown as Request;
+      return {
+        ...document,
+        servers: [{ url: `${request.protocol}://${request.get('host')}`, description: 'This server' }, ...(document.servers ?? [])],
+      };
+    },
   });
   return app;
 }

@@ -1,10 +1,12 @@
 import { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { join, relative } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/config';
 import { OrgsService } from '../../src/orgs/orgs.service';
+import { attachContractRecorder, ContractRecorder } from './contract';
 import { createTestDatabase, dropTestDatabase } from './test-db';
 
 export interface TestApp {
@@ -12,6 +14,8 @@ export interface TestApp {
   baseUrl: string;
   databaseUrl: string;
   dataSource: DataSource;
+  /** What the contract check (test/support/contract.ts) saw of this app's responses so far. */
+  contract: ContractRecorder;
   /** The bootstrap admin key of the Default org. */
   adminKey: string;
   orgId: string;
@@ -34,8 +38,11 @@ export async function startTestApp(env: Record<string, string> = {}, shareWith?:
     ...env,
   });
   let app: INestApplication | undefined;
+  let contract: ContractRecorder | undefined;
   try {
     app = await createApp(config, db.url);
+    // Every response this app sends is checked against the committed openapi/openapi.json.
+    contract = attachContractRecorder(app.getHttpServer());
     await app.listen(0, '127.0.0.1');
   } catch (e) {
     await app?.close().catch(() => undefined);
@@ -43,6 +50,7 @@ export async function startTestApp(env: Record<string, string> = {}, shareWith?:
     throw e;
   }
   const started = app;
+  const recorder = contract!;
   const dataSource = app.get(DataSource);
   const [org] = await dataSource.query(`SELECT o.id AS org_id, s.id AS site_id FROM orgs o JOIN sites s ON s.org_id = o.id ORDER BY o.created_at, s.created_at LIMIT 1`);
   const baseUrl = await app.getUrl();
@@ -51,15 +59,37 @@ export async function startTestApp(env: Record<string, string> = {}, shareWith?:
     baseUrl: baseUrl.replace('[::1]', '127.0.0.1'),
     databaseUrl: db.url,
     dataSource,
+    contract: recorder,
     adminKey,
     orgId: org.org_id,
     siteId: org.site_id,
     http: () => request(started.getHttpServer()),
     close: async () => {
-      await started.close();
-      if (db.name) await dropTestDatabase(db.name);
+      let closeError: unknown;
+      try {
+        await started.close();
+        if (db.name) await dropTestDatabase(db.name);
+      } catch (e) {
+        closeError = e;
+      }
+      recorder.detach();
+      const suite = suiteName();
+      process.stderr.write(`${recorder.summary(suite)}\n`);
+      if (recorder.violations.length > 0) {
+        throw new Error(
+          `${recorder.violations.length} response(s) in ${suite} break the committed contract openapi/openapi.json:\n${recorder.report()}` +
+            (closeError ? `\n(closing the app failed as well: ${String(closeError)})` : ''),
+        );
+      }
+      if (closeError) throw closeError;
     },
   };
+}
+
+/** The running suite's file, relative to the repository ("test/pairing.e2e-spec.ts"). */
+function suiteName(): string {
+  const path = (globalThis as { expect?: { getState(): { testPath?: string } } }).expect?.getState().testPath;
+  return path ? relative(join(__dirname, '..', '..'), path) : 'unknown suite';
 }
 
 /** A second org (its own site and admin key), made the way the CLI makes it. */

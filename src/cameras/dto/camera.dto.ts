@@ -17,7 +17,7 @@ export class CreateCameraDto {
   @IsUUID('all')
   site_id: string;
 
-  @ApiPropertyOptional({ ...UUID, nullable: true, description: 'The gateway that records this camera' })
+  @ApiPropertyOptional({ ...UUID, type: String, nullable: true, description: 'The gateway that records this camera' })
   @IsOptional()
   @IsUUID('all')
   gateway_id?: string | null;
@@ -36,7 +36,7 @@ export class UpdateCameraDto {
   @IsUUID('all')
   site_id?: string;
 
-  @ApiPropertyOptional({ ...UUID, nullable: true, description: 'null unbinds the camera from its gateway' })
+  @ApiPropertyOptional({ ...UUID, type: String, nullable: true, description: 'null unbinds the camera from its gateway' })
   @ValidateIf((_, v) => v !== null)
   @IsOptional()
   @IsUUID('all')

@@ -1,0 +1,233 @@
+/**
+ * NovaVMS TypeScript SDK: a thin facade over openapi-fetch, typed entirely from sdk/schema.ts
+ * (generated from openapi/openapi.json by `npm run sdk`; never edit that file by hand).
+ *
+ *   const novavms = new NovaVMS({ baseUrl: 'https://novavms.novalien.com', apiKey: 'sk_live_...' });
+ *   const pairing = await novavms.gateways.generatePairingCode({ name: 'Warehouse A', siteId });
+ *   const paired = await novavms.gateways.pair({ pairingCode: pairing.pairing_code, version: '2026.04.12' });
+ *
+ * Arguments are camelCase and are sent as the API's snake_case fields; results are the API's
+ * JSON exactly as documented (snake_case). Any non-2xx answer is thrown as a NovaVMSError
+ * carrying the status and the `{error, message, details?}` body. Method names follow the
+ * operationIds (`<group>_<method>`); test/sdk.e2e-spec.ts checks that every operation of the
+ * spec has its method here.
+ */
+import createClient, { type Client } from 'openapi-fetch';
+import type { components, operations, paths } from './schema';
+
+export type Schemas = components['schemas'];
+
+export type Gateway = Schemas['GatewayResponse'];
+export type GatewaySummary = Schemas['GatewaySummary'];
+export type GatewayList = Schemas['GatewayListResponse'];
+export type PairingCode = Schemas['PairingCodeResponse'];
+export type PairedGateway = Schemas['PairResponse'];
+export type GatewayTelemetry = Schemas['TelemetryResponse'];
+export type Site = Schemas['SiteResponse'];
+export type SiteList = Schemas['SiteListResponse'];
+export type ApiKey = Schemas['ApiKeyResponse'];
+export type ApiKeyList = Schemas['ApiKeyListResponse'];
+export type CreatedApiKey = Schemas['CreatedApiKeyResponse'];
+export type Camera = Schemas['CameraResponse'];
+export type CameraList = Schemas['CameraListResponse'];
+export type Health = Schemas['HealthResponse'];
+
+/** `site_id` → `siteId`, at the type level. */
+type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+/** An API object with camelCase keys (one level: the API's request bodies are flat). */
+export type Camelize<T> = { [K in keyof T as K extends string ? CamelCase<K> : K]: T[K] };
+type Query<Op extends keyof operations> = Camelize<NonNullable<operations[Op]['parameters']['query']>>;
+
+export type ListGatewaysParams = Query<'gateways_list'>;
+export type GeneratePairingCodeParams = Camelize<Schemas['GeneratePairingCodeDto']>;
+export type PairParams = Camelize<Schemas['PairDto']>;
+export type UpdateGatewayParams = Camelize<Schemas['UpdateGatewayDto']>;
+export type ListSitesParams = Query<'sites_list'>;
+export type CreateSiteParams = Camelize<Schemas['CreateSiteDto']>;
+export type ListApiKeysParams = Query<'apiKeys_list'>;
+export type CreateApiKeyParams = Camelize<Schemas['CreateApiKeyDto']>;
+export type ListCamerasParams = Query<'cameras_list'>;
+export type CreateCameraParams = Camelize<Schemas['CreateCameraDto']>;
+export type UpdateCameraParams = Camelize<Schemas['UpdateCameraDto']>;
+
+/** Every error body the spec documents (`ValidationError`, `NotFoundError`, ...). */
+export type ApiErrorBody = Schemas[Extract<keyof Schemas, `${string}Error`>];
+/** What a NovaVMSError carries when the answer was not a documented error body (a proxy's page, say). */
+export interface UnexpectedResponseBody {
+  error: 'unexpected_response';
+  message: string;
+}
+export type ErrorCode = ApiErrorBody['error'] | UnexpectedResponseBody['error'];
+export type ErrorDetail = Schemas['ErrorDetailSchema'];
+
+/** A non-2xx answer of the API: its HTTP status and its `{error, message, details?}` body. */
+export class NovaVMSError extends Error {
+  override readonly name = 'NovaVMSError';
+  constructor(
+    /** The operationId that failed, e.g. `gateways_pair`. */
+    readonly operation: string,
+    readonly status: number,
+    readonly body: ApiErrorBody | UnexpectedResponseBody,
+    /** The Retry-After header in seconds, on 429 and 503. */
+    readonly retryAfter?: number,
+  ) {
+    super(`${operation}: ${status} ${body.error}: ${body.message}`);
+  }
+  /** The machine-readable code: `validation_error`, `not_found`, `conflict`, ... */
+  get code(): ErrorCode {
+    return this.body.error;
+  }
+  /** One entry per problem, for `validation_error`. */
+  get details(): ErrorDetail[] | undefined {
+    return 'details' in this.body ? this.body.details : undefined;
+  }
+}
+
+export interface NovaVMSOptions {
+  /** e.g. `https://novavms.novalien.com` */
+  baseUrl: string;
+  /** A user API key, `sk_live_...`. Not needed for `gateways.pair()` and the health probes. */
+  apiKey?: string;
+  /** A custom fetch (defaults to the global one). */
+  fetch?: (input: Request) => Promise<Response>;
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>;
+}
+
+type Api = Client<paths>;
+type Outcome<T> = { data?: T; error?: unknown; response: Response };
+
+/** camelCase keys → the API's snake_case keys (one level; undefined values are dropped). */
+function snake<T>(input: Camelize<T> | undefined): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input ?? {})) {
+    if (v !== undefined) out[k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = v;
+  }
+  return out as T;
+}
+
+function isErrorBody(value: unknown): value is ApiErrorBody {
+  const v = value as { error?: unknown; message?: unknown } | null;
+  return typeof v === 'object' && v !== null && typeof v.error === 'string' && typeof v.message === 'string';
+}
+
+async function unwrap<T>(operation: string, pending: Promise<Outcome<T>>): Promise<T> {
+  const { data, error, response } = await pending;
+  if (response.ok) return data as T;
+  const retry = Number(response.headers.get('retry-after'));
+  const body: ApiErrorBody | UnexpectedResponseBody = isErrorBody(error)
+    ? error
+    : { error: 'unexpected_response', message: `HTTP ${response.status}: ${String(typeof error === 'string' ? error : JSON.stringify(error ?? '')).slice(0, 200)}` };
+  throw new NovaVMSError(operation, response.status, body, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+}
+
+const byId = (id: string) => ({ params: { path: { id } } });
+
+export class GatewaysApi {
+  constructor(private readonly api: Api) {}
+  /** GET /api/v1/gateways (viewer) */
+  list(params?: ListGatewaysParams): Promise<GatewayList> {
+    return unwrap('gateways_list', this.api.GET('/api/v1/gateways', { params: { query: snake(params) } }));
+  }
+  /** POST /api/v1/gateways/generate-pairing-code (operator) */
+  generatePairingCode(params: GeneratePairingCodeParams): Promise<PairingCode> {
+    return unwrap('gateways_generatePairingCode', this.api.POST('/api/v1/gateways/generate-pairing-code', { body: snake(params) }));
+  }
+  /** POST /api/v1/gateways/pair (public: the gateway itself redeems its code) */
+  pair(params: PairParams): Promise<PairedGateway> {
+    return unwrap('gateways_pair', this.api.POST('/api/v1/gateways/pair', { body: snake(params) }));
+  }
+  /** GET /api/v1/gateways/{id} (viewer) */
+  get(id: string): Promise<Gateway> {
+    return unwrap('gateways_get', this.api.GET('/api/v1/gateways/{id}', byId(id)));
+  }
+  /** GET /api/v1/gateways/{id}/telemetry (viewer) */
+  telemetry(id: string): Promise<GatewayTelemetry> {
+    return unwrap('gateways_telemetry', this.api.GET('/api/v1/gateways/{id}/telemetry', byId(id)));
+  }
+  /** PATCH /api/v1/gateways/{id} (operator) */
+  update(id: string, params: UpdateGatewayParams): Promise<Gateway> {
+    return unwrap('gateways_update', this.api.PATCH('/api/v1/gateways/{id}', { ...byId(id), body: snake(params) }));
+  }
+  /** DELETE /api/v1/gateways/{id} (operator) */
+  async delete(id: string): Promise<void> {
+    await unwrap('gateways_delete', this.api.DELETE('/api/v1/gateways/{id}', byId(id)));
+  }
+}
+
+export class SitesApi {
+  constructor(private readonly api: Api) {}
+  list(params?: ListSitesParams): Promise<SiteList> {
+    return unwrap('sites_list', this.api.GET('/api/v1/sites', { params: { query: snake(params) } }));
+  }
+  create(params: CreateSiteParams): Promise<Site> {
+    return unwrap('sites_create', this.api.POST('/api/v1/sites', { body: snake(params) }));
+  }
+}
+
+export class ApiKeysApi {
+  constructor(private readonly api: Api) {}
+  list(params?: ListApiKeysParams): Promise<ApiKeyList> {
+    return unwrap('apiKeys_list', this.api.GET('/api/v1/api-keys', { params: { query: snake(params) } }));
+  }
+  create(params: CreateApiKeyParams): Promise<CreatedApiKey> {
+    return unwrap('apiKeys_create', this.api.POST('/api/v1/api-keys', { body: snake(params) }));
+  }
+  async delete(id: string): Promise<void> {
+    await unwrap('apiKeys_delete', this.api.DELETE('/api/v1/api-keys/{id}', byId(id)));
+  }
+}
+
+export class CamerasApi {
+  constructor(private readonly api: Api) {}
+  list(params?: ListCamerasParams): Promise<CameraList> {
+    return unwrap('cameras_list', this.api.GET('/api/v1/cameras', { params: { query: snake(params) } }));
+  }
+  create(params: CreateCameraParams): Promise<Camera> {
+    return unwrap('cameras_create', this.api.POST('/api/v1/cameras', { body: snake(params) }));
+  }
+  get(id: string): Promise<Camera> {
+    return unwrap('cameras_get', this.api.GET('/api/v1/cameras/{id}', byId(id)));
+  }
+  update(id: string, params: UpdateCameraParams): Promise<Camera> {
+    return unwrap('cameras_update', this.api.PATCH('/api/v1/cameras/{id}', { ...byId(id), body: snake(params) }));
+  }
+  async delete(id: string): Promise<void> {
+    await unwrap('cameras_delete', this.api.DELETE('/api/v1/cameras/{id}', byId(id)));
+  }
+}
+
+export class HealthApi {
+  constructor(private readonly api: Api) {}
+  /** GET /healthz: the process is alive. */
+  live(): Promise<Health> {
+    return unwrap('health_live', this.api.GET('/healthz'));
+  }
+  /** GET /readyz: the database answers. */
+  ready(): Promise<Health> {
+    return unwrap('health_ready', this.api.GET('/readyz'));
+  }
+}
+
+export class NovaVMS {
+  readonly gateways: GatewaysApi;
+  readonly sites: SitesApi;
+  readonly apiKeys: ApiKeysApi;
+  readonly cameras: CamerasApi;
+  readonly health: HealthApi;
+  /** The underlying openapi-fetch client, for anything the facade does not cover. */
+  readonly raw: Api;
+
+  constructor(options: NovaVMSOptions) {
+    this.raw = createClient<paths>({
+      baseUrl: options.baseUrl,
+      fetch: options.fetch,
+      headers: { ...options.headers, ...(options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}) },
+    });
+    this.gateways = new GatewaysApi(this.raw);
+    this.sites = new SitesApi(this.raw);
+    this.apiKeys = new ApiKeysApi(this.raw);
+    this.cameras = new CamerasApi(this.raw);
+    this.health = new HealthApi(this.raw);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The JavaScript examples of the Gateway endpoints page, written against this SDK. Never run:
+ * type-checked (with the misuses below, which must not compile) by `tsc -p sdk/tsconfig.json`,
+ * which test/sdk.e2e-spec.ts runs.
+ */
+import { NovaVMS, NovaVMSError, type Gateway, type GatewayList, type GatewayTelemetry, type PairedGateway, type PairingCode } from './index';
+
+export async function pageExamples(): Promise<void> {
+  const novavms = new NovaVMS({ baseUrl: 'https://novavms.novalien.com', apiKey: 'sk_live_abc123' });
+
+  const gateways: GatewayList = await novavms.gateways.list();
+  const pairing: PairingCode = await novavms.gateways.generatePairingCode({
+    name: 'Acme Logistics — Warehouse A',
+    siteId: 'b5e9f3a1-2c4d-4e6f-8a1b-3c5d7e9f1a2b',
+  });
+  const paired: PairedGateway = await novavms.gateways.pair({
+    pairingCode: 'A7B3CX',
+    name: 'Acme Logistics — Warehouse A',
+    version: '2026.04.12',
+    localIp: '192.168.10.24',
+  });
+  const gw: Gateway = await novavms.gateways.get('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c');
+  const telemetry: GatewayTelemetry = await novavms.gateways.telemetry('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c');
+  await novavms.gateways.update('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', {
+    name: 'Acme Logistics — Warehouse A (Rev 2)',
+  });
+  await novavms.gateways.delete('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c');
+
+  // Results are typed from the spec.
+  const status: 'registered' | 'online' | 'offline' | 'disabled' = gw.status;
+  const total: number = gateways.total;
+  const code: string = pairing.pairing_code;
+  const key: string = paired.api_key;
+  const cpu: number | null = telemetry.cpu_percent;
+  void [status, total, code, key, cpu];
+
+  // Errors carry the status and the documented body.
+  try {
+    await novavms.gateways.pair({ pairingCode: 'A7B3CX' });
+  } catch (e) {
+    if (e instanceof NovaVMSError && e.code === 'conflict') {
+      const s: number = e.status;
+      const message: string = e.body.message;
+      void [s, message];
+    }
+  }
+
+  // Misuse that must not compile.
+  // @ts-expect-error the API's snake_case names are not the SDK's arguments
+  await novavms.gateways.generatePairingCode({ name: 'x', site_id: 'b5e9f3a1-2c4d-4e6f-8a1b-3c5d7e9f1a2b' });
+  // @ts-expect-error siteId is required
+  await novavms.gateways.generatePairingCode({ name: 'x' });
+  // @ts-expect-error status can only be set to disabled or offline
+  await novavms.gateways.update('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { status: 'online' });
+  // @ts-expect-error an unknown status filter
+  await novavms.gateways.list({ status: 'paired' });
+  // @ts-expect-error no such field on a gateway
+  void gw.api_key;
+}
