@@ -1,22 +1,12 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { Org } from '../orgs/org.entity';
+import { Check, Column, Entity, Index } from 'typeorm';
+import { OrgOwnedEntity } from '../orgs/org-owned.entity';
 import type { Role } from './roles';
 
 /** A user API key (`sk_live_...`). Only the SHA-256 of the key is stored. */
 @Entity({ name: 'api_keys' })
 @Index('IDX_api_keys_org', ['orgId'])
 @Check('CHK_api_keys_role', `"role" IN ('viewer', 'operator', 'admin')`)
-export class ApiKey {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ name: 'org_id', type: 'uuid' })
-  orgId: string;
-
-  @ManyToOne(() => Org, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'org_id' })
-  org?: Org;
-
+export class ApiKey extends OrgOwnedEntity {
   @Column({ name: 'name', type: 'varchar', length: 100 })
   name: string;
 
@@ -30,9 +20,6 @@ export class ApiKey {
   @Index('UQ_api_keys_key_hash', { unique: true })
   @Column({ name: 'key_hash', type: 'char', length: 64 })
   keyHash: string;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt: Date | null;

@@ -1,23 +1,13 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Gateway } from '../gateways/gateway.entity';
-import { Org } from '../orgs/org.entity';
+import { OrgOwnedEntity } from '../orgs/org-owned.entity';
 import { Site } from '../sites/site.entity';
 
 /** A camera of a site, optionally bound to the gateway that records it. */
 @Entity({ name: 'cameras' })
 @Index('IDX_cameras_org_site', ['orgId', 'siteId'])
 @Index('IDX_cameras_gateway', ['gatewayId'])
-export class Camera {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ name: 'org_id', type: 'uuid' })
-  orgId: string;
-
-  @ManyToOne(() => Org, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'org_id' })
-  org?: Org;
-
+export class Camera extends OrgOwnedEntity {
   @Column({ name: 'site_id', type: 'uuid' })
   siteId: string;
 
@@ -35,7 +25,4 @@ export class Camera {
 
   @Column({ name: 'name', type: 'varchar', length: 100 })
   name: string;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
 }

@@ -1,15 +1,5 @@
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
-import { Org } from '../orgs/org.entity';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, UpdateDateColumn } from 'typeorm';
+import { OrgOwnedEntity } from '../orgs/org-owned.entity';
 import { Site } from '../sites/site.entity';
 
 export const GATEWAY_STATUSES = ['registered', 'online', 'offline', 'disabled'] as const;
@@ -21,17 +11,7 @@ export type GatewayStatus = (typeof GATEWAY_STATUSES)[number];
 @Check('CHK_gateways_status', `"status" IN ('registered', 'online', 'offline', 'disabled')`)
 @Index('IDX_gateways_org_created', ['orgId', 'createdAt', 'id'])
 @Index('IDX_gateways_online_heartbeat', ['lastHeartbeatAt'], { where: `"status" = 'online'` })
-export class Gateway {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ name: 'org_id', type: 'uuid' })
-  orgId: string;
-
-  @ManyToOne(() => Org, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'org_id' })
-  org?: Org;
-
+export class Gateway extends OrgOwnedEntity {
   @Column({ name: 'site_id', type: 'uuid' })
   siteId: string;
 
@@ -68,9 +48,6 @@ export class Gateway {
 
   @Column({ name: 'paired_at', type: 'timestamptz', nullable: true })
   pairedAt: Date | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;

@@ -1,22 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Gateway } from '../gateways/gateway.entity';
-import { Org } from '../orgs/org.entity';
+import { OrgOwnedEntity } from '../orgs/org-owned.entity';
 
 /** A 6-character code that lets one gateway claim its key once. */
 @Entity({ name: 'pairing_codes' })
 @Index('IDX_pairing_codes_code', ['code'])
 @Index('IDX_pairing_codes_org_active', ['orgId', 'expiresAt'], { where: 'redeemed_at IS NULL' })
-export class PairingCode {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Column({ name: 'org_id', type: 'uuid' })
-  orgId: string;
-
-  @ManyToOne(() => Org, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'org_id' })
-  org?: Org;
-
+export class PairingCode extends OrgOwnedEntity {
   @Index('UQ_pairing_codes_gateway', { unique: true })
   @Column({ name: 'gateway_id', type: 'uuid' })
   gatewayId: string;
@@ -33,7 +23,4 @@ export class PairingCode {
 
   @Column({ name: 'redeemed_at', type: 'timestamptz', nullable: true })
   redeemedAt: Date | null;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
 }
