@@ -1,0 +1,299 @@
+/**
+ * REST baseline: a minimal node:http server doing what the service does for the benchmarked
+ * routes, with pg directly and nothing else (no framework, no logging, no validation layer).
+ *
+ * Fairness: it runs the same SQL statements as the service (copied from TypeORM's query log and
+ * from the services' raw SQL), in the same order, on the same database, with the same pool size
+ * (10). Key lookup is the same as the service's: SHA-256 of the bearer token, cached in memory by
+ * hash for 30 s (a miss costs the same api_keys query), compared in constant time.
+ *
+ *   GET  /api/v1/gateways/{id}            key (cached) → gateway by id + org
+ *   GET  /api/v1/gateways?limit=&offset=  key (cached) → page ordered by created_at, id → COUNT(1)
+ *   GET  /api/v1/gateways/{id}/telemetry  key (cached) → gateway by id + org → telemetry row
+ *        (two statements, as the service runs them; not a join)
+ *   POST /api/v1/gateways/generate-pairing-code, POST /api/v1/gateways/pair: the same
+ *        transactions as PairingService and GuessLimiterService.
+ *   GET  /readyz
+ *
+ * Env: DATABASE_URL, PORT, DB_POOL_SIZE (10), PAIRING_MAX_ACTIVE_CODES (5), PAIRING_CODE_TTL_S (600),
+ * PAIR_GUESS_LIMIT_PER_ADDRESS, PAIR_GUESS_LIMIT_TOTAL, PAIR_GUESS_WINDOW_S (as the service).
+ */
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { Pool, PoolClient } from 'pg';
+import { bearerToken, GATEWAY_KEY_PREFIX, hashKey, newKey, sameHash, USER_KEY_PREFIX } from '../src/auth/key-hash';
+import { isoUtc } from '../src/common/time';
+import { generatePairingCode, normalizePairingCode } from '../src/pairing/pairing-code';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const POOL_SIZE = env('DB_POOL_SIZE', 10);
+const MAX_ACTIVE = env('PAIRING_MAX_ACTIVE_CODES', 5);
+const CODE_TTL_S = env('PAIRING_CODE_TTL_S', 600);
+const GUESS_PER_ADDRESS = env('PAIR_GUESS_LIMIT_PER_ADDRESS', 20);
+const GUESS_TOTAL = env('PAIR_GUESS_LIMIT_TOTAL', 1000);
+const GUESS_WINDOW_S = env('PAIR_GUESS_WINDOW_S', 600);
+const CACHE_TTL_MS = 30_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const pool = new Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: POOL_SIZE,
+  statement_timeout: 15_000,
+  idleTimeoutMillis: 30_000,
+  application_name: 'novavms-bench-baseline',
+});
+
+// ---- SQL, as the service sends it ------------------------------------------------------------
+const SQL_KEY = `SELECT "ApiKey"."id" AS "ApiKey_id", "ApiKey"."org_id" AS "ApiKey_org_id", "ApiKey"."name" AS "ApiKey_name", "ApiKey"."role" AS "ApiKey_role", "ApiKey"."site_ids" AS "ApiKey_site_ids", "ApiKey"."key_hash" AS "ApiKey_key_hash", "ApiKey"."created_at" AS "ApiKey_created_at", "ApiKey"."revoked_at" AS "ApiKey_revoked_at" FROM "api_keys" "ApiKey" WHERE (("ApiKey"."key_hash" = $1) AND ("ApiKey"."revoked_at" IS NULL)) LIMIT 1`;
+const GATEWAY_COLUMNS = `"Gateway"."id" AS "Gateway_id", "Gateway"."org_id" AS "Gateway_org_id", "Gateway"."site_id" AS "Gateway_site_id", "Gateway"."name" AS "Gateway_name", "Gateway"."status" AS "Gateway_status", "Gateway"."version" AS "Gateway_version", "Gateway"."local_ip" AS "Gateway_local_ip", "Gateway"."last_heartbeat_at" AS "Gateway_last_heartbeat_at", "Gateway"."key_hash" AS "Gateway_key_hash", "Gateway"."connection_seq" AS "Gateway_connection_seq", "Gateway"."paired_at" AS "Gateway_paired_at", "Gateway"."created_at" AS "Gateway_created_at", "Gateway"."updated_at" AS "Gateway_updated_at"`;
+const SQL_GATEWAY = `SELECT ${GATEWAY_COLUMNS} FROM "gateways" "Gateway" WHERE (("Gateway"."id" = $1) AND ("Gateway"."org_id" = $2)) LIMIT 1`;
+const SQL_LIST = `SELECT ${GATEWAY_COLUMNS} FROM "gateways" "Gateway" WHERE (("Gateway"."org_id" = $1)) ORDER BY "Gateway"."created_at" ASC, "Gateway"."id" ASC`; // + LIMIT n OFFSET m, inlined as TypeORM does
+const SQL_COUNT = `SELECT COUNT(1) AS "cnt" FROM "gateways" "Gateway" WHERE (("Gateway"."org_id" = $1))`;
+const SQL_TELEMETRY = `SELECT "GatewayTelemetry"."gateway_id" AS "GatewayTelemetry_gateway_id", "GatewayTelemetry"."cpu_percent" AS "GatewayTelemetry_cpu_percent", "GatewayTelemetry"."memory_mb" AS "GatewayTelemetry_memory_mb", "GatewayTelemetry"."camera_recording_status" AS "GatewayTelemetry_camera_recording_status", "GatewayTelemetry"."network_throughput" AS "GatewayTelemetry_network_throughput", "GatewayTelemetry"."reported_at" AS "GatewayTelemetry_reported_at", "GatewayTelemetry"."updated_at" AS "GatewayTelemetry_updated_at" FROM "gateway_telemetry" "GatewayTelemetry" WHERE (("GatewayTelemetry"."gateway_id" = $1)) LIMIT 1`;
+const SQL_SITE = `SELECT "Site"."id" AS "Site_id", "Site"."org_id" AS "Site_org_id", "Site"."name" AS "Site_name", "Site"."created_at" AS "Site_created_at" FROM "sites" "Site" WHERE (("Site"."id" = $1) AND ("Site"."org_id" = $2)) LIMIT 1`;
+
+// ---- key lookup: the same cache as AuthService ------------------------------------------------
+interface Caller {
+  orgId: string;
+  role: string;
+  siteIds: string[] | null;
+}
+const cache = new Map<string, { caller: Caller; keyHash: string; expiresAt: number }>();
+
+async function authenticate(req: IncomingMessage): Promise<Caller | undefined> {
+  const token = bearerToken(req.headers.authorization);
+  if (!token || !token.startsWith(USER_KEY_PREFIX)) return undefined;
+  const hash = hashKey(token);
+  const hit = cache.get(hash);
+  if (hit && hit.expiresAt > Date.now() && sameHash(hit.keyHash, hash)) return hit.caller;
+  if (hit) cache.delete(hash);
+  const { rows } = await pool.query(SQL_KEY, [hash]);
+  const key = rows[0];
+  if (!key || !sameHash(key.ApiKey_key_hash, hash)) return undefined;
+  const caller: Caller = { orgId: key.ApiKey_org_id, role: key.ApiKey_role, siteIds: key.ApiKey_site_ids };
+  if (cache.size >= 10_000) cache.delete(cache.keys().next().value as string);
+  cache.set(hash, { caller, keyHash: hash, expiresAt: Date.now() + CACHE_TTL_MS });
+  return caller;
+}
+
+const canSeeSite = (c: Caller, siteId: string) => c.siteIds === null || c.siteIds.includes(siteId);
+
+// ---- responses --------------------------------------------------------------------------------
+type Row = Record<string, unknown>;
+function summary(g: Row) {
+  return {
+    id: g.Gateway_id,
+    name: g.Gateway_name,
+    site_id: g.Gateway_site_id,
+    status: g.Gateway_status,
+    version: g.Gateway_version,
+    local_ip: g.Gateway_local_ip,
+    last_heartbeat_at: isoUtc(g.Gateway_last_heartbeat_at as Date | null),
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+const fail = (res: ServerResponse, status: number, error: string, message: string) => send(res, status, { error, message });
+
+async function visibleGateway(caller: Caller, id: string): Promise<Row | undefined> {
+  if (!UUID.test(id)) return undefined;
+  const { rows } = await pool.query(SQL_GATEWAY, [id, caller.orgId]);
+  return rows[0] && canSeeSite(caller, rows[0].Gateway_site_id) ? rows[0] : undefined;
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+  return typeof body === 'object' && body !== null ? body : {};
+}
+
+async function transaction<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('START TRANSACTION');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(code);
+  }
+}
+
+// ---- pairing: PairingService.generate / pair with GuessLimiterService -------------------------
+async function generate(caller: Caller, body: Record<string, unknown>) {
+  const siteId = String(body.site_id ?? '');
+  if (!UUID.test(siteId)) throw new HttpError(400, 'validation_error');
+  const { rows: sites } = await pool.query(SQL_SITE, [siteId, caller.orgId]);
+  if (!sites[0]) throw new HttpError(400, 'validation_error');
+  return transaction(async (m) => {
+    await m.query('SELECT 1 FROM orgs WHERE id = $1 FOR UPDATE', [caller.orgId]);
+    const { rows: [active] } = await m.query(
+      `SELECT count(*)::int AS n,
+              ceil(extract(epoch FROM min(pc.expires_at) - now()))::int AS first_expiry_s
+         FROM pairing_codes pc JOIN gateways g ON g.id = pc.gateway_id
+        WHERE pc.org_id = $1 AND pc.redeemed_at IS NULL AND pc.expires_at > now() AND g.status <> 'disabled'`,
+      [caller.orgId],
+    );
+    if (active.n >= MAX_ACTIVE) throw new HttpError(429, 'rate_limited');
+    const { rows: [gateway] } = await m.query(
+      `INSERT INTO gateways (org_id, site_id, name, status) VALUES ($1, $2, $3, 'registered') RETURNING id`,
+      [caller.orgId, siteId, body.name ?? null],
+    );
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const code = generatePairingCode();
+      await m.query(`SELECT pg_advisory_xact_lock(hashtext('pairing-code:' || $1))`, [code]);
+      const { rows: taken } = await m.query(
+        `SELECT 1 FROM pairing_codes WHERE code = $1 AND redeemed_at IS NULL AND expires_at > now() LIMIT 1`,
+        [code],
+      );
+      if (taken.length) continue;
+      const { rows: [row] } = await m.query(
+        `INSERT INTO pairing_codes (org_id, gateway_id, code, expires_at)
+         VALUES ($1, $2, $3, now() + make_interval(secs => $4)) RETURNING expires_at`,
+        [caller.orgId, gateway.id, code, CODE_TTL_S],
+      );
+      return { id: gateway.id, pairing_code: code, expires_at: isoUtc(row.expires_at), status: 'registered' };
+    }
+    throw new HttpError(503, 'service_unavailable');
+  });
+}
+
+async function reserveGuess(address: string): Promise<string> {
+  return transaction(async (m) => {
+    await m.query('SELECT pg_advisory_xact_lock($1)', [0x4e6f7670]);
+    const { rows: [row] } = await m.query(
+      `SELECT count(*) FILTER (WHERE address = $1)::int AS mine, count(*)::int AS total
+         FROM pairing_guesses WHERE created_at > now() - make_interval(secs => $2)`,
+      [address, GUESS_WINDOW_S],
+    );
+    if (row.mine >= GUESS_PER_ADDRESS || row.total >= GUESS_TOTAL) throw new HttpError(429, 'rate_limited');
+    await m.query(`DELETE FROM pairing_guesses WHERE created_at <= now() - make_interval(secs => $1)`, [GUESS_WINDOW_S]);
+    const { rows: [{ id }] } = await m.query(`INSERT INTO pairing_guesses (address) VALUES ($1) RETURNING id`, [address]);
+    return String(id);
+  });
+}
+
+async function pair(req: IncomingMessage, body: Record<string, unknown>) {
+  const reservation = await reserveGuess((req.socket.remoteAddress ?? 'unknown').slice(0, 64));
+  const release = () => pool.query('DELETE FROM pairing_guesses WHERE id = $1', [reservation]);
+  try {
+    const code = normalizePairingCode(String(body.pairing_code ?? ''));
+    if (!code) throw new HttpError(400, 'validation_error');
+    const apiKey = newKey(GATEWAY_KEY_PREFIX);
+    const paired = await transaction(async (m) => {
+      const { rows: [row] } = await m.query(
+        `SELECT pc.id, pc.gateway_id, pc.org_id, pc.redeemed_at, pc.expires_at <= now() AS expired
+           FROM pairing_codes pc JOIN gateways g ON g.id = pc.gateway_id
+          WHERE pc.code = $1 AND g.status <> 'disabled'
+          ORDER BY (pc.redeemed_at IS NULL AND pc.expires_at > now()) DESC, pc.created_at DESC
+          LIMIT 1
+          FOR UPDATE OF pc`,
+        [code],
+      );
+      if (!row) throw new HttpError(404, 'not_found');
+      if (row.redeemed_at !== null) throw new HttpError(409, 'conflict');
+      if (row.expired) throw new HttpError(410, 'gone');
+      await m.query(`UPDATE pairing_codes SET redeemed_at = now() WHERE id = $1`, [row.id]);
+      await m.query(
+        `UPDATE gateways
+            SET key_hash = $2, status = 'offline', paired_at = now(), updated_at = now(),
+                name = COALESCE(NULLIF(name, ''), $3), version = $4, local_ip = $5
+          WHERE id = $1`,
+        [row.gateway_id, hashKey(apiKey), body.name ?? null, body.version ?? null, body.local_ip ?? null],
+      );
+      return { gateway_id: row.gateway_id, org_id: row.org_id };
+    });
+    await release();
+    return { gateway_id: paired.gateway_id, api_key: apiKey, org_id: paired.org_id, ice_servers: [] };
+  } catch (e) {
+    if (!(e instanceof HttpError && e.code === 'not_found')) await release();
+    throw e;
+  }
+}
+
+// ---- routing ----------------------------------------------------------------------------------
+async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const path = url.pathname;
+  if (req.method === 'GET' && path === '/readyz') {
+    await pool.query('SELECT 1');
+    return send(res, 200, { status: 'ok' });
+  }
+  if (req.method === 'POST' && path === '/api/v1/gateways/pair') {
+    return send(res, 200, await pair(req, await readJson(req)));
+  }
+  const caller = await authenticate(req);
+  if (!caller) return fail(res, 401, 'auth_required', 'A valid API key is required');
+  const parts = path.split('/').filter(Boolean); // api v1 gateways [id] [telemetry]
+  if (parts[0] !== 'api' || parts[1] !== 'v1' || parts[2] !== 'gateways') return fail(res, 404, 'not_found', 'No such route');
+  if (req.method === 'POST' && parts.length === 4 && parts[3] === 'generate-pairing-code') {
+    if (caller.role === 'viewer') return fail(res, 403, 'forbidden', 'operator role required');
+    return send(res, 201, await generate(caller, await readJson(req)));
+  }
+  if (req.method !== 'GET') return fail(res, 404, 'not_found', 'No such route');
+  if (parts.length === 3) {
+    const limit = Number(url.searchParams.get('limit') ?? 100);
+    const offset = Number(url.searchParams.get('offset') ?? 0);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000 || !Number.isInteger(offset) || offset < 0) {
+      return fail(res, 400, 'validation_error', 'bad limit or offset');
+    }
+    if (caller.siteIds !== null) return fail(res, 501, 'internal_error', 'site-scoped keys are not part of the baseline');
+    const { rows } = await pool.query(`${SQL_LIST} LIMIT ${limit} OFFSET ${offset}`, [caller.orgId]);
+    // TypeORM skips the count when the first page is not full; it is full in the benchmark.
+    const total =
+      offset === 0 && rows.length < limit ? rows.length : Number((await pool.query(SQL_COUNT, [caller.orgId])).rows[0].cnt);
+    return send(res, 200, { data: rows.map(summary), total });
+  }
+  const gateway = await visibleGateway(caller, parts[3]);
+  if (!gateway) return fail(res, 404, 'not_found', 'Gateway not found');
+  if (parts.length === 4) return send(res, 200, { ...summary(gateway), created_at: isoUtc(gateway.Gateway_created_at as Date) });
+  if (parts.length === 5 && parts[4] === 'telemetry') {
+    const { rows } = await pool.query(SQL_TELEMETRY, [gateway.Gateway_id]);
+    const t = rows[0];
+    return send(res, 200, {
+      gateway_id: gateway.Gateway_id,
+      cpu_percent: t?.GatewayTelemetry_cpu_percent ?? null,
+      memory_mb: t?.GatewayTelemetry_memory_mb ?? null,
+      last_heartbeat_at: isoUtc(gateway.Gateway_last_heartbeat_at as Date | null),
+      camera_recording_status: t?.GatewayTelemetry_camera_recording_status ?? {},
+      network_throughput: t?.GatewayTelemetry_network_throughput ?? {},
+    });
+  }
+  return fail(res, 404, 'not_found', 'No such route');
+}
+
+const server = createServer((req, res) => {
+  handle(req, res).catch((e: unknown) => {
+    if (e instanceof HttpError) return fail(res, e.status, e.code, e.code);
+    if (e instanceof SyntaxError) return fail(res, 400, 'validation_error', 'Malformed JSON');
+    process.stderr.write(`baseline-http: ${e instanceof Error ? e.stack : String(e)}\n`);
+    if (!res.headersSent) fail(res, 500, 'internal_error', 'internal error');
+  });
+});
+server.keepAliveTimeout = 5_000; // Node's default, as the service (Express on node:http) has
+server.listen(Number(process.env.PORT ?? 3100), '127.0.0.1', () => {
+  process.stdout.write(`baseline-http listening on ${process.env.PORT}\n`);
+});
+const stop = () => {
+  server.close();
+  server.closeAllConnections();
+  void pool.end().finally(() => process.exit(0));
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

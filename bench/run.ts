@@ -1,0 +1,107 @@
+/**
+ * npm run bench: every benchmark (REST, WebSocket ingest, pairing) in one run on one PostgreSQL,
+ * then a markdown report: bench/out/benchmarks.md (+ .json), and docs/benchmarks.md only when
+ * BENCH_WRITE_DOC=1 (smoke runs with small sizes must not overwrite the published figures).
+ * BENCH_ONLY=rest,ws,pairing selects parts.
+ */
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { benchEnv, REPO_ROOT, settings } from './lib/config';
+import { cleanupAll, deferCleanup } from './lib/main';
+import { startBenchPostgres } from './lib/postgres';
+import { machineInfo, renderMachine, renderTargets, runCommand, settingsTable, Target, writeOut } from './lib/report';
+import { fmt, log } from './lib/stats';
+import { pairingTargets, renderPairing, runPairing } from './pairing';
+import { renderRest, restTargets, runRest } from './rest';
+import { renderWs, runWs, wsTargets } from './ws-ingest';
+
+const PARTS = ['rest', 'ws', 'pairing'] as const;
+
+async function main(): Promise<void> {
+  const only = (process.env.BENCH_ONLY ?? PARTS.join(',')).split(',').map((s) => s.trim());
+  const unknown = only.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length) throw new Error(`BENCH_ONLY: unknown part(s) ${unknown.join(', ')}; use ${PARTS.join(',')}`);
+  const started = Date.now();
+  const pg = await startBenchPostgres();
+  deferCleanup(() => pg.stop());
+  const machine = machineInfo(pg.version, pg.embedded);
+  const ctx = { pg, machine };
+  const sections: string[] = [];
+  const targets: Target[] = [];
+  const data: Record<string, unknown> = {};
+  if (only.includes('rest')) {
+    const r = await runRest(ctx);
+    data.rest = r;
+    sections.push(renderRest(r));
+    targets.push(...restTargets(r));
+  }
+  if (only.includes('ws')) {
+    const r = await runWs(ctx);
+    data.ws = r;
+    sections.push(renderWs(r));
+    targets.push(...wsTargets(r));
+  }
+  if (only.includes('pairing')) {
+    const r = await runPairing(ctx);
+    data.pairing = r;
+    sections.push(renderPairing(r));
+    targets.push(...pairingTargets(r));
+  }
+  const minutes = (Date.now() - started) / 60_000;
+  const custom = Object.keys(benchEnv()).filter((k) => k !== 'BENCH_WRITE_DOC');
+  const md = [
+    '# Benchmarks',
+    '',
+    '<!-- Written by `npm run bench` (bench/run.ts); do not edit by hand. -->',
+    '',
+    `Every figure is measured beside a baseline in the same run on the same machine and reported as a ratio: the machine has ` +
+      `${machine.nproc} cores and is shared, so absolute numbers drift between runs; ratios drift much less. Servers under test, ` +
+      'load generators and PostgreSQL all run on this one machine.',
+    '',
+    custom.length ? `**Not a full run**: settings changed from the defaults (${custom.join(', ')}).\n` : '',
+    '## How to run',
+    '',
+    '```sh',
+    'npm ci',
+    'BENCH_WRITE_DOC=1 npm run bench   # builds (npm run build), runs everything, writes this file',
+    'npm run bench:rest                # one part alone; results in bench/out/',
+    'npm run bench:ws',
+    'npm run bench:pairing',
+    '```',
+    '',
+    `This run: \`${runCommand()}\` — ${fmt(minutes, 1)} minutes. Load average at start ${machine.loadAvgAtStart}, at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}. ` +
+      'PostgreSQL: `BENCH_DATABASE_URL` (a superuser URL) when set, otherwise an embedded cluster in a temporary folder; ' +
+      'each part gets a fresh database.',
+    '',
+    '## Machine',
+    '',
+    renderMachine(machine),
+    '',
+    '## Settings',
+    '',
+    settingsTable(),
+    '',
+    '## Targets',
+    '',
+    renderTargets(targets),
+    '',
+    ...sections.flatMap((s) => [s, '']),
+  ].join('\n');
+  process.stdout.write(md);
+  writeOut('benchmarks', md, { machine, settings, command: runCommand(), ...data });
+  if (settings.writeDoc) {
+    const doc = join(REPO_ROOT, 'docs', 'benchmarks.md');
+    writeFileSync(doc, md);
+    log(`wrote ${doc}`);
+  } else {
+    log('docs/benchmarks.md left alone (set BENCH_WRITE_DOC=1 to write it)');
+  }
+}
+
+main()
+  .catch((e: unknown) => {
+    log(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanupAll());

@@ -1,0 +1,77 @@
+/**
+ * WebSocket ingest baseline: a bare `ws` server on node:http that accepts the gateway channel's
+ * URL, greets with the same `hello` frame, and for every frame does what the service does before
+ * storing — JSON.parse, the {event, data} shape check, and validateTelemetry (src/telemetry/
+ * frames.ts) — then counts it and stores nothing. No authentication, no database, no pings.
+ * Same ws options as the service: perMessageDeflate off, maxPayload 64 KiB, client tracking.
+ *
+ *   GET /readyz  → {"status":"ok"}
+ *   GET /stats   → {"frames","valid","invalid","connections","closed","at"} (counters since start; at = Date.now())
+ *
+ * Env: PORT.
+ */
+import { createServer } from 'node:http';
+import { WebSocketServer } from 'ws';
+import { validateHeartbeat, validateTelemetry } from '../src/telemetry/frames';
+
+const PATH = /^\/api\/v1\/gateways\/([^/]+)\/ws$/;
+const counters = { frames: 0, valid: 0, invalid: 0, connections: 0, closed: 0 };
+
+const server = createServer((req, res) => {
+  const body =
+    req.url === '/stats' ? JSON.stringify({ ...counters, connections: wss.clients.size, at: Date.now() }) : req.url === '/readyz' ? '{"status":"ok"}' : undefined;
+  res.writeHead(body ? 200 : 404, { 'Content-Type': 'application/json' });
+  res.end(body ?? '{"error":"not_found"}');
+});
+
+const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 64 * 1024, clientTracking: true });
+
+server.on('upgrade', (req, socket, head) => {
+  const match = PATH.exec(new URL(req.url ?? '/', 'http://localhost').pathname);
+  if (!match) {
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    return;
+  }
+  wss.handleUpgrade(req, socket, head, (ws) => {
+    const gatewayId = match[1];
+    ws.send(
+      JSON.stringify({
+        event: 'hello',
+        data: { gateway_id: gatewayId, heartbeat_interval_s: 10, server_time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') },
+      }),
+    );
+    ws.on('message', (data, isBinary) => {
+      counters.frames++;
+      if (isBinary) {
+        counters.invalid++;
+        return;
+      }
+      let frame: unknown;
+      try {
+        frame = JSON.parse(data.toString());
+      } catch {
+        counters.invalid++;
+        return;
+      }
+      if (typeof frame !== 'object' || frame === null || Array.isArray(frame) || typeof (frame as { event?: unknown }).event !== 'string') {
+        counters.invalid++;
+        return;
+      }
+      const { event, data: payload } = frame as { event: string; data?: unknown };
+      const result = event === 'telemetry' ? validateTelemetry(payload) : event === 'heartbeat' ? validateHeartbeat(payload) : undefined;
+      if (result?.ok) counters.valid++;
+      else counters.invalid++;
+    });
+    ws.on('close', () => counters.closed++);
+    ws.on('error', () => undefined);
+  });
+});
+
+server.listen(Number(process.env.PORT ?? 3200), '127.0.0.1', () => process.stdout.write(`ws-baseline listening on ${process.env.PORT}\n`));
+const stop = () => {
+  for (const ws of wss.clients) ws.terminate();
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 2000).unref();
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
