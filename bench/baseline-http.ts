@@ -22,6 +22,7 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool, PoolClient } from 'pg';
 import { bearerToken, GATEWAY_KEY_PREFIX, hashKey, newKey, sameHash, USER_KEY_PREFIX } from '../src/auth/key-hash';
 import { isoUtc } from '../src/common/time';
+import { GatewayRow, listGatewaysQueries, SQL_GATEWAY_BY_ID, SQL_TELEMETRY_SNAPSHOT, toGatewayResponse, toGatewaySummary } from '../src/gateways/gateway.queries';
 import { generatePairingCode, normalizePairingCode } from '../src/pairing/pairing-code';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -42,13 +43,8 @@ const pool = new Pool({
   application_name: 'novavms-bench-baseline',
 });
 
-// ---- SQL, as the service sends it ------------------------------------------------------------
+// ---- SQL, as the service sends it (the gateway reads are imported from the service itself) ---
 const SQL_KEY = `SELECT "ApiKey"."id" AS "ApiKey_id", "ApiKey"."org_id" AS "ApiKey_org_id", "ApiKey"."name" AS "ApiKey_name", "ApiKey"."role" AS "ApiKey_role", "ApiKey"."site_ids" AS "ApiKey_site_ids", "ApiKey"."key_hash" AS "ApiKey_key_hash", "ApiKey"."created_at" AS "ApiKey_created_at", "ApiKey"."revoked_at" AS "ApiKey_revoked_at" FROM "api_keys" "ApiKey" WHERE (("ApiKey"."key_hash" = $1) AND ("ApiKey"."revoked_at" IS NULL)) LIMIT 1`;
-const GATEWAY_COLUMNS = `"Gateway"."id" AS "Gateway_id", "Gateway"."org_id" AS "Gateway_org_id", "Gateway"."site_id" AS "Gateway_site_id", "Gateway"."name" AS "Gateway_name", "Gateway"."status" AS "Gateway_status", "Gateway"."version" AS "Gateway_version", "Gateway"."local_ip" AS "Gateway_local_ip", "Gateway"."last_heartbeat_at" AS "Gateway_last_heartbeat_at", "Gateway"."key_hash" AS "Gateway_key_hash", "Gateway"."connection_seq" AS "Gateway_connection_seq", "Gateway"."paired_at" AS "Gateway_paired_at", "Gateway"."created_at" AS "Gateway_created_at", "Gateway"."updated_at" AS "Gateway_updated_at"`;
-const SQL_GATEWAY = `SELECT ${GATEWAY_COLUMNS} FROM "gateways" "Gateway" WHERE (("Gateway"."id" = $1) AND ("Gateway"."org_id" = $2)) LIMIT 1`;
-const SQL_LIST = `SELECT ${GATEWAY_COLUMNS} FROM "gateways" "Gateway" WHERE (("Gateway"."org_id" = $1)) ORDER BY "Gateway"."created_at" ASC, "Gateway"."id" ASC`; // + LIMIT n OFFSET m, inlined as TypeORM does
-const SQL_COUNT = `SELECT COUNT(1) AS "cnt" FROM "gateways" "Gateway" WHERE (("Gateway"."org_id" = $1))`;
-const SQL_TELEMETRY = `SELECT "GatewayTelemetry"."gateway_id" AS "GatewayTelemetry_gateway_id", "GatewayTelemetry"."cpu_percent" AS "GatewayTelemetry_cpu_percent", "GatewayTelemetry"."memory_mb" AS "GatewayTelemetry_memory_mb", "GatewayTelemetry"."camera_recording_status" AS "GatewayTelemetry_camera_recording_status", "GatewayTelemetry"."network_throughput" AS "GatewayTelemetry_network_throughput", "GatewayTelemetry"."reported_at" AS "GatewayTelemetry_reported_at", "GatewayTelemetry"."updated_at" AS "GatewayTelemetry_updated_at" FROM "gateway_telemetry" "GatewayTelemetry" WHERE (("GatewayTelemetry"."gateway_id" = $1)) LIMIT 1`;
 const SQL_SITE = `SELECT "Site"."id" AS "Site_id", "Site"."org_id" AS "Site_org_id", "Site"."name" AS "Site_name", "Site"."created_at" AS "Site_created_at" FROM "sites" "Site" WHERE (("Site"."id" = $1) AND ("Site"."org_id" = $2)) LIMIT 1`;
 
 // ---- key lookup: the same cache as AuthService ------------------------------------------------
@@ -78,18 +74,6 @@ async function authenticate(req: IncomingMessage): Promise<Caller | undefined> {
 const canSeeSite = (c: Caller, siteId: string) => c.siteIds === null || c.siteIds.includes(siteId);
 
 // ---- responses --------------------------------------------------------------------------------
-type Row = Record<string, unknown>;
-function summary(g: Row) {
-  return {
-    id: g.Gateway_id,
-    name: g.Gateway_name,
-    site_id: g.Gateway_site_id,
-    status: g.Gateway_status,
-    version: g.Gateway_version,
-    local_ip: g.Gateway_local_ip,
-    last_heartbeat_at: isoUtc(g.Gateway_last_heartbeat_at as Date | null),
-  };
-}
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -98,10 +82,10 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 const fail = (res: ServerResponse, status: number, error: string, message: string) => send(res, status, { error, message });
 
-async function visibleGateway(caller: Caller, id: string): Promise<Row | undefined> {
+async function visibleGateway(caller: Caller, id: string): Promise<GatewayRow | undefined> {
   if (!UUID.test(id)) return undefined;
-  const { rows } = await pool.query(SQL_GATEWAY, [id, caller.orgId]);
-  return rows[0] && canSeeSite(caller, rows[0].Gateway_site_id) ? rows[0] : undefined;
+  const { rows } = await pool.query<GatewayRow>(SQL_GATEWAY_BY_ID, [id, caller.orgId]);
+  return rows[0] && canSeeSite(caller, rows[0].site_id) ? rows[0] : undefined;
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -254,27 +238,27 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
       return fail(res, 400, 'validation_error', 'bad limit or offset');
     }
     if (caller.siteIds !== null) return fail(res, 501, 'internal_error', 'site-scoped keys are not part of the baseline');
-    const { rows } = await pool.query(`${SQL_LIST} LIMIT ${limit} OFFSET ${offset}`, [caller.orgId]);
-    // TypeORM skips the count when the first page is not full; it is full in the benchmark.
-    const total =
-      offset === 0 && rows.length < limit ? rows.length : Number((await pool.query(SQL_COUNT, [caller.orgId])).rows[0].cnt);
-    return send(res, 200, { data: rows.map(summary), total });
+    const sql = listGatewaysQueries({ orgId: caller.orgId, siteIds: null, limit, offset });
+    const [page, count] = await Promise.all([pool.query<GatewayRow>(sql.page, sql.pageParams), pool.query(sql.count, sql.countParams)]);
+    return send(res, 200, { data: page.rows.map(toGatewaySummary), total: count.rows[0].total });
+  }
+  if (parts.length === 5 && parts[4] === 'telemetry') {
+    if (!UUID.test(parts[3])) return fail(res, 404, 'not_found', 'Gateway not found');
+    const { rows } = await pool.query(SQL_TELEMETRY_SNAPSHOT, [parts[3], caller.orgId]);
+    const t = rows[0];
+    if (!t || !canSeeSite(caller, t.site_id)) return fail(res, 404, 'not_found', 'Gateway not found');
+    return send(res, 200, {
+      gateway_id: t.id,
+      cpu_percent: t.cpu_percent,
+      memory_mb: t.memory_mb,
+      last_heartbeat_at: isoUtc(t.last_heartbeat_at),
+      camera_recording_status: t.camera_recording_status ?? {},
+      network_throughput: t.network_throughput ?? {},
+    });
   }
   const gateway = await visibleGateway(caller, parts[3]);
   if (!gateway) return fail(res, 404, 'not_found', 'Gateway not found');
-  if (parts.length === 4) return send(res, 200, { ...summary(gateway), created_at: isoUtc(gateway.Gateway_created_at as Date) });
-  if (parts.length === 5 && parts[4] === 'telemetry') {
-    const { rows } = await pool.query(SQL_TELEMETRY, [gateway.Gateway_id]);
-    const t = rows[0];
-    return send(res, 200, {
-      gateway_id: gateway.Gateway_id,
-      cpu_percent: t?.GatewayTelemetry_cpu_percent ?? null,
-      memory_mb: t?.GatewayTelemetry_memory_mb ?? null,
-      last_heartbeat_at: isoUtc(gateway.Gateway_last_heartbeat_at as Date | null),
-      camera_recording_status: t?.GatewayTelemetry_camera_recording_status ?? {},
-      network_throughput: t?.GatewayTelemetry_network_throughput ?? {},
-    });
-  }
+  if (parts.length === 4) return send(res, 200, toGatewayResponse(gateway));
   return fail(res, 404, 'not_found', 'No such route');
 }
 

@@ -24,6 +24,8 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  // Weak ETags would cost a hash of every JSON body; no client of this API revalidates with them.
+  app.set('etag', false);
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());
   const upgrades = app.get(UpgradeAuthService);

@@ -1,60 +1,38 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, FindOptionsWhere, In, Repository } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuthContext, canSeeSite } from '../auth/auth-context';
 import { ApiError } from '../common/api-error';
 import { Page } from '../common/pagination.dto';
-import { isoUtc } from '../common/time';
 import { CLOSE_DELETED, CLOSE_DISABLED } from '../events/close-codes';
 import { Signal, SignalBus } from '../events/signal-bus.service';
 import { SitesService } from '../sites/sites.service';
 import { GatewayListResponse, GatewayResponse, GatewaySummary, ListGatewaysQuery, UpdateGatewayDto } from './dto/gateway.dto';
 import { Gateway } from './gateway.entity';
+import { GatewayRow, listGatewaysQueries, SQL_GATEWAY_BY_ID, toGatewayResponse, toGatewaySummary } from './gateway.queries';
 import { isAllowedTransition } from './transitions';
-
-export function toGatewaySummary(g: Gateway): GatewaySummary {
-  return {
-    id: g.id,
-    name: g.name,
-    site_id: g.siteId,
-    status: g.status,
-    version: g.version,
-    local_ip: g.localIp,
-    last_heartbeat_at: isoUtc(g.lastHeartbeatAt),
-  };
-}
-
-export function toGatewayResponse(g: Gateway): GatewayResponse {
-  return { ...toGatewaySummary(g), created_at: isoUtc(g.createdAt) };
-}
 
 @Injectable()
 export class GatewaysService {
   private readonly logger = new Logger('Gateways');
 
   constructor(
-    @InjectRepository(Gateway) private readonly gateways: Repository<Gateway>,
     private readonly dataSource: DataSource,
     private readonly sites: SitesService,
     private readonly bus: SignalBus,
   ) {}
 
   async list(auth: AuthContext, query: ListGatewaysQuery): Promise<Page<GatewaySummary>> {
-    const where: FindOptionsWhere<Gateway> = { orgId: auth.orgId };
-    if (query.status) where.status = query.status;
+    let siteIds = auth.siteIds;
     if (query.site_id) {
       // A site the key may not see holds nothing for it.
       if (!canSeeSite(auth, query.site_id)) return { data: [], total: 0 };
-      where.siteId = query.site_id;
-    } else if (auth.siteIds !== null) {
-      where.siteId = In(auth.siteIds);
+      siteIds = [query.site_id];
     }
-    const [rows, total] = await this.gateways.findAndCount({
-      where,
-      order: { createdAt: 'ASC', id: 'ASC' },
-      take: query.limit ?? 100,
-      skip: query.offset ?? 0,
-    });
+    const sql = listGatewaysQueries({ orgId: auth.orgId, siteIds, status: query.status, limit: query.limit ?? 100, offset: query.offset ?? 0 });
+    const [rows, [{ total }]] = await Promise.all([
+      this.dataSource.query<GatewayRow[]>(sql.page, sql.pageParams),
+      this.dataSource.query<{ total: number }[]>(sql.count, sql.countParams),
+    ]);
     return { data: rows.map(toGatewaySummary), total } satisfies GatewayListResponse;
   }
 
@@ -93,7 +71,8 @@ export class GatewaysService {
         await m.query('DELETE FROM pairing_codes WHERE gateway_id = $1 AND redeemed_at IS NULL', [gateway.id]);
       }
       await m.getRepository(Gateway).update({ id: gateway.id }, changes);
-      return m.getRepository(Gateway).findOneByOrFail({ id: gateway.id });
+      const [row] = await m.query<GatewayRow[]>(SQL_GATEWAY_BY_ID, [gateway.id, auth.orgId]);
+      return row;
     });
     if (dto.status) this.logger.log(`org ${auth.orgId}: gateway ${id} set to ${dto.status} (key ${auth.keyId})`);
     if (dto.status === 'disabled') {
@@ -132,9 +111,9 @@ export class GatewaysService {
   }
 
   /** Another org's gateway, or one outside the key's sites, does not exist for this caller (404). */
-  async findVisible(auth: AuthContext, id: string): Promise<Gateway> {
-    const gateway = await this.gateways.findOne({ where: { id, orgId: auth.orgId } });
-    if (!gateway || !canSeeSite(auth, gateway.siteId)) throw ApiError.notFound('Gateway');
+  async findVisible(auth: AuthContext, id: string): Promise<GatewayRow> {
+    const [gateway] = await this.dataSource.query<GatewayRow[]>(SQL_GATEWAY_BY_ID, [id, auth.orgId]);
+    if (!gateway || !canSeeSite(auth, gateway.site_id)) throw ApiError.notFound('Gateway');
     return gateway;
   }
 }

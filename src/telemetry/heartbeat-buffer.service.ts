@@ -68,7 +68,8 @@ export class HeartbeatBuffer implements OnModuleInit, OnApplicationShutdown {
   closed(gatewayId: string, seq: string): void {
     const entry = this.pending.get(gatewayId);
     if (entry && entry.seq === seq) entry.closed = true;
-    else this.pending.set(gatewayId, { frameAt: Number.NaN, seq, closed: true });
+    // A replaced socket closes after its successor has started reporting: keep the successor's frames.
+    else if (!entry || BigInt(entry.seq) < BigInt(seq)) this.pending.set(gatewayId, { frameAt: Number.NaN, seq, closed: true });
   }
 
   /** Writes everything buffered so far; concurrent callers share one flush. */

@@ -62,6 +62,15 @@ describe('HeartbeatBuffer', () => {
     expect(statements[1]).toEqual([expect.objectContaining({ id: 'b', seq: '2', off: false })]);
   });
 
+  it('ignores the close of a replaced socket that arrives after its successor reported', async () => {
+    const { ds, statements } = fakeDataSource();
+    const buffer = new HeartbeatBuffer(ds, config);
+    buffer.record('a', '8', { cpu_percent: 55 });
+    buffer.closed('a', '7');
+    await buffer.flush();
+    expect(statements[0]).toEqual([expect.objectContaining({ id: 'a', seq: '8', off: false, cpu: 55 })]);
+  });
+
   it('keeps a failed batch for the next flush, and newer frames win', async () => {
     const { ds, statements } = fakeDataSource(1);
     const buffer = new HeartbeatBuffer(ds, config);

@@ -1,30 +1,37 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { AuthContext } from '../auth/auth-context';
+import { DataSource } from 'typeorm';
+import { AuthContext, canSeeSite } from '../auth/auth-context';
+import { ApiError } from '../common/api-error';
 import { isoUtc } from '../common/time';
-import { GatewaysService } from '../gateways/gateways.service';
+import { SQL_TELEMETRY_SNAPSHOT } from '../gateways/gateway.queries';
 import { TelemetryResponse } from './dto/telemetry.dto';
-import { GatewayTelemetry } from './gateway-telemetry.entity';
+import type { NetworkThroughput, RecordingStatus } from './gateway-telemetry.entity';
+
+interface SnapshotRow {
+  id: string;
+  site_id: string;
+  last_heartbeat_at: Date | null;
+  cpu_percent: number | null;
+  memory_mb: number | null;
+  camera_recording_status: Record<string, RecordingStatus> | null;
+  network_throughput: NetworkThroughput | null;
+}
 
 @Injectable()
 export class TelemetryService {
-  constructor(
-    @InjectRepository(GatewayTelemetry) private readonly telemetry: Repository<GatewayTelemetry>,
-    private readonly gateways: GatewaysService,
-  ) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   /** The latest snapshot; nulls and empty objects until the gateway first reports (still 200). */
   async snapshot(auth: AuthContext, gatewayId: string): Promise<TelemetryResponse> {
-    const gateway = await this.gateways.findVisible(auth, gatewayId);
-    const row = await this.telemetry.findOne({ where: { gatewayId: gateway.id } });
+    const [row] = await this.dataSource.query<SnapshotRow[]>(SQL_TELEMETRY_SNAPSHOT, [gatewayId, auth.orgId]);
+    if (!row || !canSeeSite(auth, row.site_id)) throw ApiError.notFound('Gateway');
     return {
-      gateway_id: gateway.id,
-      cpu_percent: row?.cpuPercent ?? null,
-      memory_mb: row?.memoryMb ?? null,
-      last_heartbeat_at: isoUtc(gateway.lastHeartbeatAt),
-      camera_recording_status: row?.cameraRecordingStatus ?? {},
-      network_throughput: row?.networkThroughput ?? {},
+      gateway_id: row.id,
+      cpu_percent: row.cpu_percent,
+      memory_mb: row.memory_mb,
+      last_heartbeat_at: isoUtc(row.last_heartbeat_at),
+      camera_recording_status: row.camera_recording_status ?? {},
+      network_throughput: row.network_throughput ?? {},
     };
   }
 }
