@@ -31,7 +31,10 @@ describe('GET /api/v1/gateways: shape, filters, paging', () => {
     }
     paired = await pairGateway(t);
     made.set(paired.id, { site: t.siteId, status: 'offline' });
-    await t.dataSource.query(`UPDATE gateways SET last_heartbeat_at = '2026-04-21T14:20:04.987654+02:00' WHERE id = $1`, [paired.id]);
+    await t.dataSource.query(
+      `INSERT INTO gateway_telemetry (gateway_id, last_heartbeat_at) VALUES ($1, '2026-04-21T14:20:04.987654+02:00')`,
+      [paired.id],
+    );
     bulk = await createOrg(t, 'Bulk org');
     // Many rows share one created_at (the id breaks the tie), the rest are spread over time.
     await insertGateways(t, bulk.org_id, bulk.site_id, 600, { namePrefix: 'tie-' });

@@ -36,17 +36,17 @@ export async function seedGateways(databaseUrl: string, org: OrgRef, count: numb
   return withClient(databaseUrl, async (c) => {
     await c.query('BEGIN');
     const { rows } = await c.query<{ id: string }>(
-      `INSERT INTO gateways (org_id, site_id, name, status, version, local_ip, last_heartbeat_at, paired_at, created_at, updated_at)
+      `INSERT INTO gateways (org_id, site_id, name, status, version, local_ip, paired_at, created_at, updated_at)
        SELECT $1, $2, 'bench gateway ' || i, CASE WHEN i % 2 = 0 THEN 'online' ELSE 'offline' END, '2.4.1',
-              '192.0.2.' || (i % 250 + 1), now() - make_interval(secs => i % 30), now() - interval '1 day',
+              '192.0.2.' || (i % 250 + 1), now() - interval '1 day',
               now() - interval '1 day' + make_interval(secs => i), now()
          FROM generate_series(1, $3::int) AS i
        RETURNING id`,
       [org.orgId, org.siteId, count],
     );
     await c.query(
-      `INSERT INTO gateway_telemetry (gateway_id, cpu_percent, memory_mb, camera_recording_status, network_throughput, reported_at, updated_at)
-       SELECT g.id, 42.5, 1830, jsonb_build_object(gen_random_uuid()::text, 'recording', gen_random_uuid()::text, 'idle'),
+      `INSERT INTO gateway_telemetry (gateway_id, last_heartbeat_at, cpu_percent, memory_mb, camera_recording_status, network_throughput, reported_at, updated_at)
+       SELECT g.id, now() - make_interval(secs => (random() * 30)::int), 42.5, 1830, jsonb_build_object(gen_random_uuid()::text, 'recording', gen_random_uuid()::text, 'idle'),
               '{"upstream_mbps": 12.4, "downstream_mbps": 3.1}'::jsonb, now(), now()
          FROM gateways g WHERE g.org_id = $1 AND g.id = ANY($2::uuid[])`,
       [org.orgId, rows.map((r) => r.id)],

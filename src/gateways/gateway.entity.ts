@@ -10,7 +10,7 @@ export type GatewayStatus = (typeof GATEWAY_STATUSES)[number];
 @Index('IDX_gateways_org_site', ['orgId', 'siteId'])
 @Check('CHK_gateways_status', `"status" IN ('registered', 'online', 'offline', 'disabled')`)
 @Index('IDX_gateways_org_created', ['orgId', 'createdAt', 'id'])
-@Index('IDX_gateways_online_heartbeat', ['lastHeartbeatAt'], { where: `"status" = 'online'` })
+@Index('IDX_gateways_online', ['id'], { where: `"status" = 'online'` })
 export class Gateway extends OrgOwnedEntity {
   @Column({ name: 'site_id', type: 'uuid' })
   siteId: string;
@@ -30,9 +30,6 @@ export class Gateway extends OrgOwnedEntity {
 
   @Column({ name: 'local_ip', type: 'varchar', length: 64, nullable: true })
   localIp: string | null;
-
-  @Column({ name: 'last_heartbeat_at', type: 'timestamptz', nullable: true })
-  lastHeartbeatAt: Date | null;
 
   /** SHA-256 of the gateway's `gw_` key; null until paired. */
   @Index('UQ_gateways_key_hash', { unique: true })

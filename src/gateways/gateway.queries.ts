@@ -7,7 +7,11 @@ import type { GatewayResponse, GatewaySummary } from './dto/gateway.dto';
  * through the ORM cost more than running them. The benchmark baseline imports these same
  * statements, so both sides of a comparison send identical SQL.
  */
-export const GATEWAY_COLUMNS = 'id, org_id, site_id, name, status, version, local_ip, last_heartbeat_at, created_at';
+export const GATEWAY_COLUMNS =
+  'g.id, g.org_id, g.site_id, g.name, g.status, g.version, g.local_ip, t.last_heartbeat_at, g.created_at';
+
+/** The last heartbeat lives beside the telemetry (see the HeartbeatsBesideTelemetry migration). */
+const GATEWAYS = 'gateways g LEFT JOIN gateway_telemetry t ON t.gateway_id = g.id';
 
 export interface GatewayRow {
   id: string;
@@ -22,11 +26,11 @@ export interface GatewayRow {
 }
 
 /** $1 gateway id, $2 org id. */
-export const SQL_GATEWAY_BY_ID = `SELECT ${GATEWAY_COLUMNS} FROM gateways WHERE id = $1 AND org_id = $2`;
+export const SQL_GATEWAY_BY_ID = `SELECT ${GATEWAY_COLUMNS} FROM ${GATEWAYS} WHERE g.id = $1 AND g.org_id = $2`;
 
 /** $1 gateway id, $2 org id: the gateway (for visibility) and its snapshot in one round trip. */
 export const SQL_TELEMETRY_SNAPSHOT = `
-  SELECT g.id, g.site_id, g.last_heartbeat_at,
+  SELECT g.id, g.site_id, t.last_heartbeat_at,
          t.cpu_percent, t.memory_mb, t.camera_recording_status, t.network_throughput
     FROM gateways g LEFT JOIN gateway_telemetry t ON t.gateway_id = g.id
    WHERE g.id = $1 AND g.org_id = $2`;
@@ -48,19 +52,19 @@ export function listGatewaysQueries(filter: GatewayListFilter): {
   countParams: unknown[];
 } {
   const params: unknown[] = [filter.orgId];
-  let where = 'org_id = $1';
+  let where = 'g.org_id = $1';
   if (filter.siteIds !== null) {
     params.push(filter.siteIds);
-    where += ` AND site_id = ANY($${params.length}::uuid[])`;
+    where += ` AND g.site_id = ANY($${params.length}::uuid[])`;
   }
   if (filter.status) {
     params.push(filter.status);
-    where += ` AND status = $${params.length}`;
+    where += ` AND g.status = $${params.length}`;
   }
-  const count = `SELECT count(*)::int AS total FROM gateways WHERE ${where}`;
+  const count = `SELECT count(*)::int AS total FROM gateways g WHERE ${where}`;
   const pageParams = [...params, filter.limit, filter.offset];
-  const page = `SELECT ${GATEWAY_COLUMNS} FROM gateways WHERE ${where}
-                 ORDER BY created_at, id LIMIT $${pageParams.length - 1} OFFSET $${pageParams.length}`;
+  const page = `SELECT ${GATEWAY_COLUMNS} FROM ${GATEWAYS} WHERE ${where}
+                 ORDER BY g.created_at, g.id LIMIT $${pageParams.length - 1} OFFSET $${pageParams.length}`;
   return { page, pageParams, count, countParams: params };
 }
 

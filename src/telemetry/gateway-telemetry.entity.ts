@@ -8,7 +8,11 @@ export interface NetworkThroughput {
   downstream_mbps?: number;
 }
 
-/** The latest telemetry snapshot of a gateway: one row per gateway, overwritten in batches. */
+/**
+ * The live state of a gateway — its last heartbeat and latest telemetry — one row per gateway,
+ * overwritten in batches. Kept apart from `gateways` so that the frequent writes touch a narrow
+ * row with no secondary index (HOT updates), and the gateway row only changes with its status.
+ */
 @Entity({ name: 'gateway_telemetry' })
 export class GatewayTelemetry {
   @PrimaryColumn({ name: 'gateway_id', type: 'uuid' })
@@ -17,6 +21,9 @@ export class GatewayTelemetry {
   @OneToOne(() => Gateway, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'gateway_id' })
   gateway?: Gateway;
+
+  @Column({ name: 'last_heartbeat_at', type: 'timestamptz', nullable: true })
+  lastHeartbeatAt: Date | null;
 
   @Column({ name: 'cpu_percent', type: 'double precision', nullable: true })
   cpuPercent: number | null;

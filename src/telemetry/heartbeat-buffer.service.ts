@@ -108,33 +108,35 @@ export class HeartbeatBuffer implements OnModuleInit, OnApplicationShutdown {
       cams: p.telemetry?.camera_recording_status ?? null,
       net: p.telemetry?.network_throughput ?? null,
     }));
-    // One statement: heartbeat times and online/offline on gateways, then the telemetry upsert
-    // for the gateways that still exist (the UPDATE locks them against a concurrent delete).
+    // One statement. The telemetry row takes the heartbeat and the merged report (absent fields
+    // keep their value); the gateway row is written only when its status changes: online on the
+    // first fresh frame of the current connection, offline when that connection closed. Gateways
+    // deleted meanwhile are skipped: FOR KEY SHARE waits for a concurrent delete and drops the row.
     await this.dataSource.query(
       `WITH v AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb)
            AS x(id uuid, seq bigint, off boolean, age float8, t boolean, cpu float8, mem float8, cams jsonb, net jsonb)
-       ), hb AS (
-         UPDATE gateways g SET
-           last_heartbeat_at = CASE WHEN v.age IS NULL THEN g.last_heartbeat_at
-                                    ELSE GREATEST(g.last_heartbeat_at, now() - make_interval(secs => v.age)) END,
-           status = CASE
-             WHEN v.off AND g.status = 'online' AND g.connection_seq IS NOT DISTINCT FROM v.seq THEN 'offline'
-             WHEN NOT v.off AND g.status = 'offline' AND g.connection_seq IS NOT DISTINCT FROM v.seq
-                  AND v.age < $2 THEN 'online'
-             ELSE g.status END
-         FROM v WHERE g.id = v.id
-         RETURNING g.id
+       ), live AS (
+         SELECT g.id FROM gateways g JOIN v ON v.id = g.id FOR KEY SHARE OF g
+       ), status AS (
+         UPDATE gateways g SET status = CASE WHEN v.off THEN 'offline' ELSE 'online' END, updated_at = now()
+           FROM v
+          WHERE g.id = v.id AND g.connection_seq IS NOT DISTINCT FROM v.seq
+            AND ((v.off AND g.status = 'online') OR (NOT v.off AND g.status = 'offline' AND v.age < $2))
        )
        INSERT INTO gateway_telemetry AS cur
-         (gateway_id, cpu_percent, memory_mb, camera_recording_status, network_throughput, reported_at, updated_at)
-       SELECT v.id, COALESCE(v.cpu, old.cpu_percent), COALESCE(v.mem, old.memory_mb),
+         (gateway_id, last_heartbeat_at, cpu_percent, memory_mb, camera_recording_status, network_throughput, reported_at, updated_at)
+       SELECT v.id, now() - make_interval(secs => v.age),
+              CASE WHEN v.t THEN COALESCE(v.cpu, old.cpu_percent) ELSE old.cpu_percent END,
+              CASE WHEN v.t THEN COALESCE(v.mem, old.memory_mb) ELSE old.memory_mb END,
               COALESCE(v.cams, old.camera_recording_status, '{}'::jsonb),
               COALESCE(v.net, old.network_throughput, '{}'::jsonb),
-              now() - make_interval(secs => v.age), now()
-         FROM v JOIN hb ON hb.id = v.id LEFT JOIN gateway_telemetry old ON old.gateway_id = v.id
-        WHERE v.t
+              CASE WHEN v.t THEN now() - make_interval(secs => v.age) ELSE old.reported_at END,
+              now()
+         FROM v JOIN live ON live.id = v.id LEFT JOIN gateway_telemetry old ON old.gateway_id = v.id
+        WHERE v.age IS NOT NULL
        ON CONFLICT (gateway_id) DO UPDATE SET
+         last_heartbeat_at = GREATEST(cur.last_heartbeat_at, EXCLUDED.last_heartbeat_at),
          cpu_percent = EXCLUDED.cpu_percent, memory_mb = EXCLUDED.memory_mb,
          camera_recording_status = EXCLUDED.camera_recording_status,
          network_throughput = EXCLUDED.network_throughput,

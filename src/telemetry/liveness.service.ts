@@ -34,9 +34,10 @@ export class LivenessService implements OnModuleInit, OnApplicationShutdown {
     this.running = true;
     try {
       const [, affected] = await this.dataSource.query(
-        `UPDATE gateways SET status = 'offline', updated_at = now()
-          WHERE status = 'online'
-            AND (last_heartbeat_at IS NULL OR last_heartbeat_at < now() - make_interval(secs => $1))`,
+        `UPDATE gateways g SET status = 'offline', updated_at = now()
+          WHERE g.status = 'online'
+            AND NOT EXISTS (SELECT 1 FROM gateway_telemetry t
+                             WHERE t.gateway_id = g.id AND t.last_heartbeat_at >= now() - make_interval(secs => $1))`,
         [this.config.offlineAfterS],
       );
       if (affected > 0) this.logger.log(`${affected} gateway(s) went offline: no heartbeat for ${this.config.offlineAfterS}s`);
