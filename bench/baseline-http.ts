@@ -24,6 +24,23 @@ import { bearerToken, GATEWAY_KEY_PREFIX, hashKey, newKey, sameHash, USER_KEY_PR
 import { isoUtc } from '../src/common/time';
 import { GatewayRow, listGatewaysQueries, SQL_GATEWAY_BY_ID, SQL_TELEMETRY_SNAPSHOT, toGatewayResponse, toGatewaySummary } from '../src/gateways/gateway.queries';
 import { generatePairingCode, normalizePairingCode } from '../src/pairing/pairing-code';
+import {
+  GUESS_LOCK_KEY,
+  SQL_ACTIVE_CODES,
+  SQL_CODE_IS_LIVE,
+  SQL_COUNT_GUESSES,
+  SQL_FIND_CODE_FOR_REDEMPTION,
+  SQL_INSERT_CODE,
+  SQL_INSERT_GUESS,
+  SQL_INSERT_REGISTERED_GATEWAY,
+  SQL_LOCK_CODE,
+  SQL_LOCK_GUESSES,
+  SQL_LOCK_ORG,
+  SQL_PAIR_GATEWAY,
+  SQL_PRUNE_GUESSES,
+  SQL_REDEEM_CODE,
+  SQL_RELEASE_GUESS,
+} from '../src/pairing/pairing.queries';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const POOL_SIZE = env('DB_POOL_SIZE', 10);
@@ -126,32 +143,16 @@ async function generate(caller: Caller, body: Record<string, unknown>) {
   const { rows: sites } = await pool.query(SQL_SITE, [siteId, caller.orgId]);
   if (!sites[0]) throw new HttpError(400, 'validation_error');
   return transaction(async (m) => {
-    await m.query('SELECT 1 FROM orgs WHERE id = $1 FOR UPDATE', [caller.orgId]);
-    const { rows: [active] } = await m.query(
-      `SELECT count(*)::int AS n,
-              ceil(extract(epoch FROM min(pc.expires_at) - now()))::int AS first_expiry_s
-         FROM pairing_codes pc JOIN gateways g ON g.id = pc.gateway_id
-        WHERE pc.org_id = $1 AND pc.redeemed_at IS NULL AND pc.expires_at > now() AND g.status <> 'disabled'`,
-      [caller.orgId],
-    );
+    await m.query(SQL_LOCK_ORG, [caller.orgId]);
+    const { rows: [active] } = await m.query(SQL_ACTIVE_CODES, [caller.orgId]);
     if (active.n >= MAX_ACTIVE) throw new HttpError(429, 'rate_limited');
-    const { rows: [gateway] } = await m.query(
-      `INSERT INTO gateways (org_id, site_id, name, status) VALUES ($1, $2, $3, 'registered') RETURNING id`,
-      [caller.orgId, siteId, body.name ?? null],
-    );
+    const { rows: [gateway] } = await m.query(SQL_INSERT_REGISTERED_GATEWAY, [caller.orgId, siteId, body.name ?? null]);
     for (let attempt = 0; attempt < 20; attempt++) {
       const code = generatePairingCode();
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext('pairing-code:' || $1))`, [code]);
-      const { rows: taken } = await m.query(
-        `SELECT 1 FROM pairing_codes WHERE code = $1 AND redeemed_at IS NULL AND expires_at > now() LIMIT 1`,
-        [code],
-      );
+      await m.query(SQL_LOCK_CODE, [code]);
+      const { rows: taken } = await m.query(SQL_CODE_IS_LIVE, [code]);
       if (taken.length) continue;
-      const { rows: [row] } = await m.query(
-        `INSERT INTO pairing_codes (org_id, gateway_id, code, expires_at)
-         VALUES ($1, $2, $3, now() + make_interval(secs => $4)) RETURNING expires_at`,
-        [caller.orgId, gateway.id, code, CODE_TTL_S],
-      );
+      const { rows: [row] } = await m.query(SQL_INSERT_CODE, [caller.orgId, gateway.id, code, CODE_TTL_S]);
       return { id: gateway.id, pairing_code: code, expires_at: isoUtc(row.expires_at), status: 'registered' };
     }
     throw new HttpError(503, 'service_unavailable');
@@ -160,47 +161,29 @@ async function generate(caller: Caller, body: Record<string, unknown>) {
 
 async function reserveGuess(address: string): Promise<string> {
   return transaction(async (m) => {
-    await m.query('SELECT pg_advisory_xact_lock($1)', [0x4e6f7670]);
-    const { rows: [row] } = await m.query(
-      `SELECT count(*) FILTER (WHERE address = $1)::int AS mine, count(*)::int AS total
-         FROM pairing_guesses WHERE created_at > now() - make_interval(secs => $2)`,
-      [address, GUESS_WINDOW_S],
-    );
+    await m.query(SQL_LOCK_GUESSES, [GUESS_LOCK_KEY]);
+    const { rows: [row] } = await m.query(SQL_COUNT_GUESSES, [address, GUESS_WINDOW_S]);
     if (row.mine >= GUESS_PER_ADDRESS || row.total >= GUESS_TOTAL) throw new HttpError(429, 'rate_limited');
-    await m.query(`DELETE FROM pairing_guesses WHERE created_at <= now() - make_interval(secs => $1)`, [GUESS_WINDOW_S]);
-    const { rows: [{ id }] } = await m.query(`INSERT INTO pairing_guesses (address) VALUES ($1) RETURNING id`, [address]);
+    await m.query(SQL_PRUNE_GUESSES, [GUESS_WINDOW_S]);
+    const { rows: [{ id }] } = await m.query(SQL_INSERT_GUESS, [address]);
     return String(id);
   });
 }
 
 async function pair(req: IncomingMessage, body: Record<string, unknown>) {
   const reservation = await reserveGuess((req.socket.remoteAddress ?? 'unknown').slice(0, 64));
-  const release = () => pool.query('DELETE FROM pairing_guesses WHERE id = $1', [reservation]);
+  const release = () => pool.query(SQL_RELEASE_GUESS, [reservation]);
   try {
     const code = normalizePairingCode(String(body.pairing_code ?? ''));
     if (!code) throw new HttpError(400, 'validation_error');
     const apiKey = newKey(GATEWAY_KEY_PREFIX);
     const paired = await transaction(async (m) => {
-      const { rows: [row] } = await m.query(
-        `SELECT pc.id, pc.gateway_id, pc.org_id, pc.redeemed_at, pc.expires_at <= now() AS expired
-           FROM pairing_codes pc JOIN gateways g ON g.id = pc.gateway_id
-          WHERE pc.code = $1 AND g.status <> 'disabled'
-          ORDER BY (pc.redeemed_at IS NULL AND pc.expires_at > now()) DESC, pc.created_at DESC
-          LIMIT 1
-          FOR UPDATE OF pc`,
-        [code],
-      );
+      const { rows: [row] } = await m.query(SQL_FIND_CODE_FOR_REDEMPTION, [code]);
       if (!row) throw new HttpError(404, 'not_found');
       if (row.redeemed_at !== null) throw new HttpError(409, 'conflict');
       if (row.expired) throw new HttpError(410, 'gone');
-      await m.query(`UPDATE pairing_codes SET redeemed_at = now() WHERE id = $1`, [row.id]);
-      await m.query(
-        `UPDATE gateways
-            SET key_hash = $2, status = 'offline', paired_at = now(), updated_at = now(),
-                name = COALESCE(NULLIF(name, ''), $3), version = $4, local_ip = $5
-          WHERE id = $1`,
-        [row.gateway_id, hashKey(apiKey), body.name ?? null, body.version ?? null, body.local_ip ?? null],
-      );
+      await m.query(SQL_REDEEM_CODE, [row.id]);
+      await m.query(SQL_PAIR_GATEWAY, [row.gateway_id, hashKey(apiKey), body.name ?? null, body.version ?? null, body.local_ip ?? null]);
       return { gateway_id: row.gateway_id, org_id: row.org_id };
     });
     await release();

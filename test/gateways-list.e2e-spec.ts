@@ -16,7 +16,9 @@ describe('GET /api/v1/gateways: shape, filters, paging', () => {
   const sorted = (xs: string[]) => [...xs].sort();
 
   beforeAll(async () => {
-    t = await startTestApp({ PAIR_GUESS_LIMIT_PER_ADDRESS: '1000', PAIRING_MAX_ACTIVE_CODES: '1000' });
+    // Gateways made online by SQL get a heartbeat at set-up; a long OFFLINE_AFTER_S keeps the
+    // liveness sweep from taking them offline while the suite runs.
+    t = await startTestApp({ PAIR_GUESS_LIMIT_PER_ADDRESS: '1000', PAIRING_MAX_ACTIVE_CODES: '1000', OFFLINE_AFTER_S: '3600' });
     siteB = await createSite(t, 'Site B');
     const layout: [string, Status, number][] = [
       [t.siteId, 'offline', 3],

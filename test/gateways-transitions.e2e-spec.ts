@@ -22,7 +22,9 @@ describe('PATCH /api/v1/gateways/{id}: status transitions, rename, move', () => 
   }
 
   beforeAll(async () => {
-    t = await startTestApp({ PAIR_GUESS_LIMIT_PER_ADDRESS: '1000', PAIRING_MAX_ACTIVE_CODES: '1000' });
+    // Gateways made online by SQL get a heartbeat at set-up; a long OFFLINE_AFTER_S keeps the
+    // liveness sweep from taking them offline while the suite runs.
+    t = await startTestApp({ PAIR_GUESS_LIMIT_PER_ADDRESS: '1000', PAIRING_MAX_ACTIVE_CODES: '1000', OFFLINE_AFTER_S: '3600' });
     siteB = await createSite(t, 'Site B');
   });
   afterAll(async () => {

@@ -2,8 +2,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { AppConfig } from '../config/config';
+import {
+  GUESS_LOCK_KEY,
+  SQL_COUNT_GUESSES,
+  SQL_INSERT_GUESS,
+  SQL_LOCK_GUESSES,
+  SQL_PRUNE_GUESSES,
+  SQL_RELEASE_GUESS,
+} from './pairing.queries';
 
-const GUESS_LOCK_KEY = 0x4e6f7670; // "Novp"
 
 /**
  * Limits guesses of unknown pairing codes per client address and across the deployment.
@@ -25,12 +32,8 @@ export class GuessLimiterService {
   async reserve(address: string): Promise<string> {
     const windowS = this.config.PAIR_GUESS_WINDOW_S;
     return this.dataSource.transaction(async (m) => {
-      await m.query('SELECT pg_advisory_xact_lock($1)', [GUESS_LOCK_KEY]);
-      const [row] = await m.query(
-        `SELECT count(*) FILTER (WHERE address = $1)::int AS mine, count(*)::int AS total
-           FROM pairing_guesses WHERE created_at > now() - make_interval(secs => $2)`,
-        [address, windowS],
-      );
+      await m.query(SQL_LOCK_GUESSES, [GUESS_LOCK_KEY]);
+      const [row] = await m.query(SQL_COUNT_GUESSES, [address, windowS]);
       const overAddress = row.mine >= this.config.PAIR_GUESS_LIMIT_PER_ADDRESS;
       const overTotal = row.total >= this.config.PAIR_GUESS_LIMIT_TOTAL;
       if (overAddress || overTotal) {
@@ -41,14 +44,14 @@ export class GuessLimiterService {
         throw ApiError.rateLimited('Too many unknown pairing codes; try again later', retryAfter);
       }
       // Old guesses no longer count; dropping them keeps the table as small as the window.
-      await m.query(`DELETE FROM pairing_guesses WHERE created_at <= now() - make_interval(secs => $1)`, [windowS]);
-      const [{ id }] = await m.query(`INSERT INTO pairing_guesses (address) VALUES ($1) RETURNING id`, [address]);
+      await m.query(SQL_PRUNE_GUESSES, [windowS]);
+      const [{ id }] = await m.query(SQL_INSERT_GUESS, [address]);
       return String(id);
     });
   }
 
   async release(reservation: string): Promise<void> {
-    await this.dataSource.query('DELETE FROM pairing_guesses WHERE id = $1', [reservation]);
+    await this.dataSource.query(SQL_RELEASE_GUESS, [reservation]);
   }
 
   /** Seconds until enough guesses of the window have aged out for one more to be allowed. */

@@ -8,6 +8,17 @@ import { AppConfig } from '../config/config';
 import { SitesService } from '../sites/sites.service';
 import { GeneratePairingCodeDto, PairDto, PairingCodeResponse, PairResponse } from './dto/pairing.dto';
 import { generatePairingCode, normalizePairingCode } from './pairing-code';
+import {
+  SQL_ACTIVE_CODES,
+  SQL_CODE_IS_LIVE,
+  SQL_FIND_CODE_FOR_REDEMPTION,
+  SQL_INSERT_CODE,
+  SQL_INSERT_REGISTERED_GATEWAY,
+  SQL_LOCK_CODE,
+  SQL_LOCK_ORG,
+  SQL_PAIR_GATEWAY,
+  SQL_REDEEM_CODE,
+} from './pairing.queries';
 import { iceServers } from './turn-credentials';
 
 /** Codes are unique among live codes; a clash is retried with a fresh draw. */
@@ -31,24 +42,15 @@ export class PairingService {
   async generate(auth: AuthContext, dto: GeneratePairingCodeDto): Promise<PairingCodeResponse> {
     await this.sites.requireWritableSite(auth, dto.site_id);
     const result = await this.dataSource.transaction(async (m) => {
-      await m.query('SELECT 1 FROM orgs WHERE id = $1 FOR UPDATE', [auth.orgId]);
-      const [active] = await m.query(
-        `SELECT count(*)::int AS n,
-                ceil(extract(epoch FROM min(pc.expires_at) - now()))::int AS first_expiry_s
-           FROM pairing_codes pc JOIN gateways g ON g.id = pc.gateway_id
-          WHERE pc.org_id = $1 AND pc.redeemed_at IS NULL AND pc.expires_at > now() AND g.status <> 'disabled'`,
-        [auth.orgId],
-      );
+      await m.query(SQL_LOCK_ORG, [auth.orgId]);
+      const [active] = await m.query(SQL_ACTIVE_CODES, [auth.orgId]);
       if (active.n >= this.config.PAIRING_MAX_ACTIVE_CODES) {
         throw ApiError.rateLimited(
           `This org already has ${active.n} active pairing codes (at most ${this.config.PAIRING_MAX_ACTIVE_CODES}); redeem one or wait for it to expire`,
           active.first_expiry_s ?? 1,
         );
       }
-      const [gateway] = await m.query(
-        `INSERT INTO gateways (org_id, site_id, name, status) VALUES ($1, $2, $3, 'registered') RETURNING id`,
-        [auth.orgId, dto.site_id, dto.name],
-      );
+      const [gateway] = await m.query(SQL_INSERT_REGISTERED_GATEWAY, [auth.orgId, dto.site_id, dto.name]);
       const code = await this.insertUniqueCode(m, auth.orgId, gateway.id);
       return { id: gateway.id as string, ...code };
     });
@@ -71,26 +73,12 @@ export class PairingService {
     const apiKey = newKey(GATEWAY_KEY_PREFIX);
     const paired = await this.dataSource.transaction(async (m) => {
       // Prefer the live code when an old, redeemed or expired one had the same characters.
-      const [row] = await m.query(
-        `SELECT pc.id, pc.gateway_id, pc.org_id, pc.redeemed_at, pc.expires_at <= now() AS expired
-           FROM pairing_codes pc JOIN gateways g ON g.id = pc.gateway_id
-          WHERE pc.code = $1 AND g.status <> 'disabled'
-          ORDER BY (pc.redeemed_at IS NULL AND pc.expires_at > now()) DESC, pc.created_at DESC
-          LIMIT 1
-          FOR UPDATE OF pc`,
-        [code],
-      );
+      const [row] = await m.query(SQL_FIND_CODE_FOR_REDEMPTION, [code]);
       if (!row) throw ApiError.notFound('Pairing code');
       if (row.redeemed_at !== null) throw new ApiError('conflict', 'This pairing code has already been redeemed');
       if (row.expired) throw new ApiError('gone', 'This pairing code has expired; generate a new one');
-      await m.query(`UPDATE pairing_codes SET redeemed_at = now() WHERE id = $1`, [row.id]);
-      await m.query(
-        `UPDATE gateways
-            SET key_hash = $2, status = 'offline', paired_at = now(), updated_at = now(),
-                name = COALESCE(NULLIF(name, ''), $3), version = $4, local_ip = $5
-          WHERE id = $1`,
-        [row.gateway_id, hashKey(apiKey), dto.name ?? null, dto.version ?? null, dto.local_ip ?? null],
-      );
+      await m.query(SQL_REDEEM_CODE, [row.id]);
+      await m.query(SQL_PAIR_GATEWAY, [row.gateway_id, hashKey(apiKey), dto.name ?? null, dto.version ?? null, dto.local_ip ?? null]);
       return { gatewayId: row.gateway_id as string, orgId: row.org_id as string };
     });
     this.logger.log(`org ${paired.orgId}: gateway ${paired.gatewayId} paired`);
@@ -109,17 +97,10 @@ export class PairingService {
   private async insertUniqueCode(m: EntityManager, orgId: string, gatewayId: string): Promise<{ code: string; expiresAt: Date }> {
     for (let attempt = 0; attempt < MAX_CODE_DRAWS; attempt++) {
       const code = generatePairingCode();
-      await m.query(`SELECT pg_advisory_xact_lock(hashtext('pairing-code:' || $1))`, [code]);
-      const [taken] = await m.query(
-        `SELECT 1 FROM pairing_codes WHERE code = $1 AND redeemed_at IS NULL AND expires_at > now() LIMIT 1`,
-        [code],
-      );
+      await m.query(SQL_LOCK_CODE, [code]);
+      const [taken] = await m.query(SQL_CODE_IS_LIVE, [code]);
       if (taken) continue;
-      const [row] = await m.query(
-        `INSERT INTO pairing_codes (org_id, gateway_id, code, expires_at)
-         VALUES ($1, $2, $3, now() + make_interval(secs => $4)) RETURNING expires_at`,
-        [orgId, gatewayId, code, this.config.PAIRING_CODE_TTL_S],
-      );
+      const [row] = await m.query(SQL_INSERT_CODE, [orgId, gatewayId, code, this.config.PAIRING_CODE_TTL_S]);
       return { code, expiresAt: row.expires_at };
     }
     throw new ApiError('service_unavailable', 'Could not draw a unique pairing code; retry', undefined, { 'Retry-After': '1' });

@@ -12,8 +12,19 @@ export type Status = (typeof STATUSES)[number];
 
 export const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
-/** Sets a gateway's status behind the API's back (the WebSocket is what makes a gateway online). */
+/**
+ * Sets a gateway's status behind the API's back (the WebSocket is what makes a gateway online).
+ * An online gateway also gets a fresh heartbeat, or the liveness sweep would take it offline
+ * again within a second.
+ */
 export async function setStatus(t: TestApp, gatewayId: string, status: Status): Promise<void> {
+  if (status === 'online') {
+    await t.dataSource.query(
+      `INSERT INTO gateway_telemetry (gateway_id, last_heartbeat_at) VALUES ($1, now())
+       ON CONFLICT (gateway_id) DO UPDATE SET last_heartbeat_at = now()`,
+      [gatewayId],
+    );
+  }
   await t.dataSource.query('UPDATE gateways SET status = $2 WHERE id = $1', [gatewayId, status]);
 }
 
@@ -45,6 +56,13 @@ export async function insertGateways(
      RETURNING id`,
     [orgId, siteId, opts.namePrefix ?? 'bulk-', opts.status ?? 'offline', count, opts.spreadS ?? 0],
   );
+  if (opts.status === 'online') {
+    // As setStatus: an online gateway has a fresh heartbeat, or the liveness sweep takes it offline.
+    await t.dataSource.query(
+      `INSERT INTO gateway_telemetry (gateway_id, last_heartbeat_at) SELECT unnest($1::uuid[]), now()`,
+      [rows.map((r) => r.id)],
+    );
+  }
   return rows.map((r) => r.id);
 }
 
