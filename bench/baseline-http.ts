@@ -22,7 +22,16 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool, PoolClient } from 'pg';
 import { bearerToken, GATEWAY_KEY_PREFIX, hashKey, newKey, sameHash, USER_KEY_PREFIX } from '../src/auth/key-hash';
 import { isoUtc } from '../src/common/time';
-import { GatewayRow, listGatewaysQueries, SQL_GATEWAY_BY_ID, SQL_TELEMETRY_SNAPSHOT, toGatewayResponse, toGatewaySummary } from '../src/gateways/gateway.queries';
+import {
+  GatewayRow,
+  listGatewaysQueries,
+  SQL_GATEWAY_BY_ID,
+  SQL_TELEMETRY_SNAPSHOT,
+  TelemetrySnapshotRow,
+  toGatewayResponse,
+  toGatewaySummary,
+  toTelemetryResponse,
+} from '../src/gateways/gateway.queries';
 import { generatePairingCode, normalizePairingCode } from '../src/pairing/pairing-code';
 import {
   GUESS_LOCK_KEY,
@@ -227,17 +236,10 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   if (parts.length === 5 && parts[4] === 'telemetry') {
     if (!UUID.test(parts[3])) return fail(res, 404, 'not_found', 'Gateway not found');
-    const { rows } = await pool.query(SQL_TELEMETRY_SNAPSHOT, [parts[3], caller.orgId]);
+    const { rows } = await pool.query<TelemetrySnapshotRow>(SQL_TELEMETRY_SNAPSHOT, [parts[3], caller.orgId]);
     const t = rows[0];
     if (!t || !canSeeSite(caller, t.site_id)) return fail(res, 404, 'not_found', 'Gateway not found');
-    return send(res, 200, {
-      gateway_id: t.id,
-      cpu_percent: t.cpu_percent,
-      memory_mb: t.memory_mb,
-      last_heartbeat_at: isoUtc(t.last_heartbeat_at),
-      camera_recording_status: t.camera_recording_status ?? {},
-      network_throughput: t.network_throughput ?? {},
-    });
+    return send(res, 200, toTelemetryResponse(t));
   }
   const gateway = await visibleGateway(caller, parts[3]);
   if (!gateway) return fail(res, 404, 'not_found', 'Gateway not found');

@@ -1,5 +1,7 @@
 import { isoUtc } from '../common/time';
 import type { GatewayStatus } from './gateway.entity';
+import type { TelemetryResponse } from '../telemetry/dto/telemetry.dto';
+import type { NetworkThroughput, RecordingStatus } from '../telemetry/gateway-telemetry.entity';
 import type { GatewayResponse, GatewaySummary } from './dto/gateway.dto';
 
 /**
@@ -34,6 +36,28 @@ export const SQL_TELEMETRY_SNAPSHOT = `
          t.cpu_percent, t.memory_mb, t.camera_recording_status, t.network_throughput
     FROM gateways g LEFT JOIN gateway_telemetry t ON t.gateway_id = g.id
    WHERE g.id = $1 AND g.org_id = $2`;
+
+export interface TelemetrySnapshotRow {
+  id: string;
+  site_id: string;
+  last_heartbeat_at: Date | null;
+  cpu_percent: number | null;
+  memory_mb: number | null;
+  camera_recording_status: Record<string, RecordingStatus> | null;
+  network_throughput: NetworkThroughput | null;
+}
+
+/** Nulls and empty objects until the gateway first reports. */
+export function toTelemetryResponse(row: TelemetrySnapshotRow): TelemetryResponse {
+  return {
+    gateway_id: row.id,
+    cpu_percent: row.cpu_percent,
+    memory_mb: row.memory_mb,
+    last_heartbeat_at: isoUtc(row.last_heartbeat_at),
+    camera_recording_status: row.camera_recording_status ?? {},
+    network_throughput: row.network_throughput ?? {},
+  };
+}
 
 export interface GatewayListFilter {
   orgId: string;
