@@ -14,15 +14,13 @@ import {
   waitForExit,
   waitUntilReady,
 } from './support/service-process';
+import { checkedFetch } from './support/checked-fetch';
 
 jest.setTimeout(180_000);
 
 const newAdminKey = () => `sk_live_${randomBytes(24).toString('base64url')}`;
 
-async function listSites(baseUrl: string, key: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${baseUrl}/api/v1/sites`, { headers: bearer(key) });
-  return { status: res.status, body: await res.json() };
-}
+const listSites = (baseUrl: string, key: string) => checkedFetch(`${baseUrl}/api/v1/sites`, { headers: bearer(key) });
 
 /**
  * The real service as a process: embedded PostgreSQL in a fresh folder, bootstrap, graceful

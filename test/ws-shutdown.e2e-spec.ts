@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { createTestDatabase, dropTestDatabase } from './support/test-db';
 import { freePort } from '../src/database/embedded-postgres';
+import { checkedFetch } from './support/checked-fetch';
 import { spawnService, waitForExit, waitUntilReady } from './support/service-process';
 import { closesWithin, connectGateway } from './support/ws-client';
 
@@ -26,24 +27,24 @@ describe('SIGTERM with gateways connected', () => {
     });
     await waitUntilReady(service);
     const auth = { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' };
-    const sites = await (await fetch(`${service.baseUrl}/api/v1/sites`, { headers: auth })).json();
+    const sites = (await checkedFetch(`${service.baseUrl}/api/v1/sites`, { headers: auth })).body;
     const sockets = [];
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const code = await (
-        await fetch(`${service.baseUrl}/api/v1/gateways/generate-pairing-code`, {
+      const code = (
+        await checkedFetch(`${service.baseUrl}/api/v1/gateways/generate-pairing-code`, {
           method: 'POST',
           headers: auth,
           body: JSON.stringify({ name: `gw ${i}`, site_id: sites.data[0].id }),
         })
-      ).json();
-      const paired = await (
-        await fetch(`${service.baseUrl}/api/v1/gateways/pair`, {
+      ).body;
+      const paired = (
+        await checkedFetch(`${service.baseUrl}/api/v1/gateways/pair`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify({ pairing_code: code.pairing_code }),
         })
-      ).json();
+      ).body;
       const sock = await connectGateway(service.baseUrl, paired.gateway_id, paired.api_key);
       await sock.next();
       sock.send({ event: 'telemetry', data: { cpu_percent: 10 + i } });
