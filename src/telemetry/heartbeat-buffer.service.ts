@@ -4,7 +4,7 @@ import { AppConfig } from '../config/config';
 import type { TelemetryReport } from './frames';
 
 interface Pending {
-  /** process.hrtime-free monotonic time (ms) of the newest frame. */
+  /** performance.now() (monotonic, ms) of the newest frame. */
   frameAt: number;
   /** Connection sequence number of the socket the frames came from. */
   seq: string;
