@@ -4,8 +4,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
+import type { Logger as PinoRootLogger } from 'pino';
+import { AppModule, ROOT_LOGGER } from './app.module';
 import { ErrorFilter } from './common/error.filter';
+import { requestLogger } from './common/request-logger';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
 import { buildOpenApiDocument } from './openapi/document';
@@ -22,6 +24,8 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  // First in the chain, so that every request (404s and the docs included) is logged with its id.
+  app.use(requestLogger(app.get<PinoRootLogger>(ROOT_LOGGER)));
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // Weak ETags would cost a hash of every JSON body; no client of this API revalidates with them.

@@ -4,7 +4,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { CamerasModule } from './cameras/cameras.module';
 import { requireJsonObjectBody } from './common/body-parsing';
-import { requestId } from './common/request-id';
+import { createRootLogger } from './common/request-logger';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -16,25 +16,22 @@ import { PairingModule } from './pairing/pairing.module';
 import { SitesModule } from './sites/sites.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
+/** The process's pino logger (see createRootLogger). */
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+
 @Module({})
 export class AppModule implements NestModule {
   static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    const logger = createRootLogger(config.LOG_LEVEL);
     return {
       module: AppModule,
+      providers: [{ provide: ROOT_LOGGER, useValue: logger }],
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            genReqId: requestId,
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-            customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-            serializers: {
-              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-            },
-          },
-        }),
+        // nestjs-pino carries the framework's and the services' log lines to the root logger; its
+        // per-request middleware (pino-http and an async-context store) is not installed
+        // (`forRoutes: []`): request lines come from the cheaper `requestLogger` (app.factory.ts).
+        LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] }),
         DatabaseModule.forRoot(config, databaseUrl),
         EventsModule,
         AuthModule,

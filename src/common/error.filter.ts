@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApiError, ErrorBody, ErrorCode } from './api-error';
+import type { RequestWithId } from './request-logger';
 
 const CODE_FOR_STATUS: Record<number, ErrorCode> = {
   400: 'validation_error',
@@ -55,7 +56,7 @@ export class ErrorFilter implements ExceptionFilter {
         return { status: status === 405 ? 404 : status, body, headers: {} };
       }
     }
-    const requestId = (req as Request & { id?: string }).id;
+    const requestId = (req as RequestWithId).id;
     if (isRejectedValue(exception)) {
       // Validation let through a value the column cannot hold (e.g. a length counted differently).
       this.logger.warn({ err: exception, requestId }, `database refused a value on ${req.method} ${req.path}`);

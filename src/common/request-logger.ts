@@ -1,0 +1,46 @@
+import type { NextFunction, Request, Response } from 'express';
+import pino, { Level, Logger } from 'pino';
+import { requestId } from './request-id';
+
+export type RequestWithId = Request & { id?: string };
+
+/** The process's root logger: JSON lines on stdout; credentials never written. */
+export function createRootLogger(level: string): Logger {
+  return pino({ level, redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' } });
+}
+
+function levelFor(statusCode: number, finished: boolean): Level {
+  if (!finished) return 'warn';
+  return statusCode >= 500 ? 'error' : statusCode >= 400 ? 'warn' : 'info';
+}
+
+/**
+ * One line per HTTP request, written when the response is done: `request completed` (info for
+ * 2xx/3xx, warn for 4xx, error for 5xx) or `request aborted` (warn) when the client went away
+ * first. The line carries the request id, which is also set on `req.id` (the error filter quotes
+ * it) and echoed in `X-Request-Id`.
+ *
+ * It runs on every request, so it does only that: no per-request child logger and no
+ * async-context store (the services' own log lines name the request id where they have one).
+ */
+export function requestLogger(logger: Logger) {
+  return function logRequest(req: Request, res: Response, next: NextFunction): void {
+    const id = requestId(req, res);
+    (req as RequestWithId).id = id;
+    const started = performance.now();
+    res.once('close', () => {
+      const finished = res.writableFinished;
+      const level = levelFor(res.statusCode, finished);
+      if (!logger.isLevelEnabled(level)) return;
+      logger[level](
+        {
+          req: { id, method: req.method, url: req.originalUrl },
+          res: { statusCode: res.statusCode },
+          responseTime: Math.round(performance.now() - started),
+        },
+        finished ? 'request completed' : 'request aborted',
+      );
+    });
+    next();
+  };
+}
