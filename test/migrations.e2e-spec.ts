@@ -77,6 +77,25 @@ describe('migrations', () => {
     expect((await ds.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query)).toEqual([]);
   });
 
+  it('GatewayCounts counts the gateways that were there before it', async () => {
+    const ds = await connect(await freshDatabase());
+    await runMigrationsLocked(ds, () => undefined);
+    expect(MIGRATIONS[MIGRATIONS.length - 1].name).toBe('GatewayCounts1795657492296');
+    await ds.undoLastMigration({ transaction: 'each' });
+    const [{ id: orgId }] = await ds.query(`INSERT INTO orgs (name) VALUES ('o') RETURNING id`);
+    const sites: { id: string }[] = await ds.query(`INSERT INTO sites (org_id, name) VALUES ($1, 'a'), ($1, 'b') RETURNING id`, [orgId]);
+    await ds.query(
+      `INSERT INTO gateways (org_id, site_id) SELECT $1, CASE WHEN g <= 7 THEN $2::uuid ELSE $3::uuid END FROM generate_series(1, 10) g`,
+      [orgId, sites[0].id, sites[1].id],
+    );
+    await runMigrationsLocked(ds, () => undefined);
+    const counts = await ds.query(`SELECT site_id, gateways FROM gateway_counts WHERE org_id = $1 ORDER BY gateways DESC`, [orgId]);
+    expect(counts).toEqual([
+      { site_id: sites[0].id, gateways: 7 },
+      { site_id: sites[1].id, gateways: 3 },
+    ]);
+  });
+
   // Several instances starting at once: the advisory lock makes one apply, the others wait.
   it.each([1, 2, 3])('three instances migrating the same fresh database at once apply each migration once (round %i)', async () => {
     const url = await freshDatabase();

@@ -68,7 +68,7 @@ export interface GatewayListFilter {
   offset: number;
 }
 
-/** The page and the count of a filtered list, sharing one WHERE clause. */
+/** The page and the total of a filtered list, sharing one WHERE clause. */
 export function listGatewaysQueries(filter: GatewayListFilter): {
   page: string;
   pageParams: unknown[];
@@ -85,7 +85,11 @@ export function listGatewaysQueries(filter: GatewayListFilter): {
     params.push(filter.status);
     where += ` AND g.status = $${params.length}`;
   }
-  const count = `SELECT count(*)::int AS total FROM gateways g WHERE ${where}`;
+  // Without a status filter the total is the sum of the per-site counters (gateway_counts, kept
+  // by triggers, same org_id/site_id columns); a status filter has to count the gateways.
+  const count = filter.status
+    ? `SELECT count(*)::int AS total FROM gateways g WHERE ${where}`
+    : `SELECT coalesce(sum(g.gateways), 0)::int AS total FROM gateway_counts g WHERE ${where}`;
   const pageParams = [...params, filter.limit, filter.offset];
   const page = `SELECT ${GATEWAY_COLUMNS} FROM ${GATEWAYS} WHERE ${where}
                  ORDER BY g.created_at, g.id LIMIT $${pageParams.length - 1} OFFSET $${pageParams.length}`;

@@ -2,6 +2,7 @@ import { InitialSchema1795639646814 } from './1795639646814-InitialSchema';
 import { PairingGuesses1795640233455 } from './1795640233455-PairingGuesses';
 import { GatewayConnections1795640444181 } from './1795640444181-GatewayConnections';
 import { HeartbeatsBesideTelemetry1795644662146 } from './1795644662146-HeartbeatsBesideTelemetry';
+import { GatewayCounts1795657492296 } from './1795657492296-GatewayCounts';
 
 /** Every migration, in order. New migrations are appended here. */
-export const MIGRATIONS = [InitialSchema1795639646814, PairingGuesses1795640233455, GatewayConnections1795640444181, HeartbeatsBesideTelemetry1795644662146];
+export const MIGRATIONS = [InitialSchema1795639646814, PairingGuesses1795640233455, GatewayConnections1795640444181, HeartbeatsBesideTelemetry1795644662146, GatewayCounts1795657492296];
