@@ -11,6 +11,7 @@ export async function runMigrationsLocked(dataSource: DataSource, log: (m: strin
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
+    // Waiting for another instance's migrations may take longer than a statement may.
     await runner.query('SET statement_timeout = 0');
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
@@ -20,6 +21,9 @@ export async function runMigrationsLocked(dataSource: DataSource, log: (m: strin
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }
   } finally {
+    // The connection goes back to the pool that serves requests: restore its statement timeout
+    // (the connection's start-up setting), or every request it serves would be unbounded.
+    await runner.query('RESET statement_timeout').catch(() => undefined);
     await runner.release();
   }
 }
