@@ -2,15 +2,16 @@
  * REST baseline: a minimal node:http server doing what the service does for the benchmarked
  * routes, with pg directly and nothing else (no framework, no logging, no validation layer).
  *
- * Fairness: it runs the same SQL statements as the service (copied from TypeORM's query log and
- * from the services' raw SQL), in the same order, on the same database, with the same pool size
- * (10). Key lookup is the same as the service's: SHA-256 of the bearer token, cached in memory by
- * hash for 30 s (a miss costs the same api_keys query), compared in constant time.
+ * Fairness: it runs the same SQL statements as the service (imported from the same modules), in
+ * the same order, on the same database, with the same pool size (10), and maps rows to JSON with
+ * the same functions. Key lookup is the same as the service's: SHA-256 of the bearer token,
+ * cached in memory by hash for 30 s (a miss costs the same api_keys query), compared in constant
+ * time.
  *
  *   GET  /api/v1/gateways/{id}            key (cached) → gateway by id + org
- *   GET  /api/v1/gateways?limit=&offset=  key (cached) → page ordered by created_at, id → COUNT(1)
- *   GET  /api/v1/gateways/{id}/telemetry  key (cached) → gateway by id + org → telemetry row
- *        (two statements, as the service runs them; not a join)
+ *   GET  /api/v1/gateways?limit=&offset=  key (cached) → page ordered by created_at, id, and the
+ *        total (from gateway_counts) at once
+ *   GET  /api/v1/gateways/{id}/telemetry  key (cached) → gateway and its snapshot, one statement
  *   POST /api/v1/gateways/generate-pairing-code, POST /api/v1/gateways/pair: the same
  *        transactions as PairingService and GuessLimiterService.
  *   GET  /readyz

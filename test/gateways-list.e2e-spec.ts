@@ -1,3 +1,5 @@
+import { isoUtc } from '../src/common/time';
+import { apiTime } from '../src/gateways/gateway.queries';
 import { createSite } from './support/factories';
 import { getGateway, insertGateways, ISO_Z, LIST_ITEM_KEYS, listGateways, GET_KEYS, Status, STATUSES } from './support/gateway-helpers';
 import { pairGateway } from './support/gateways';
@@ -44,6 +46,16 @@ describe('GET /api/v1/gateways: shape, filters, paging', () => {
   });
   afterAll(async () => {
     await t?.close();
+  });
+
+  it('timestamps formatted by the database are exactly isoUtc of the stored instant, whatever the session time zone', async () => {
+    const values = ['2026-12-31 23:59:59.999999+00', '2026-04-21T14:20:04.987654+02:00', '2026-01-01 00:00:00+05', '2024-02-29 12:00:00.5-11', '1999-12-31 23:59:59.000001+00'];
+    const rows: { formatted: string; instant: Date }[] = await t.dataSource.transaction(async (m) => {
+      await m.query(`SET LOCAL TIME ZONE 'Pacific/Chatham'`);
+      return m.query(`SELECT ${apiTime('v.x', 'formatted')}, v.x AS instant FROM unnest($1::timestamptz[]) AS v(x)`, [values]);
+    });
+    expect(rows.map((r) => r.formatted)).toEqual(rows.map((r) => isoUtc(r.instant)));
+    expect(rows.map((r) => r.formatted)).toEqual(['2026-12-31T23:59:59Z', '2026-04-21T12:20:04Z', '2025-12-31T19:00:00Z', '2024-02-29T23:00:00Z', '1999-12-31T23:59:59Z']);
   });
 
   it('answers {data, total}; items have exactly the list fields; GET adds created_at', async () => {

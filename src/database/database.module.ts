@@ -4,14 +4,21 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/config';
 import { dataSourceOptions } from './data-source-options';
 import { runMigrationsLocked } from './migrate';
+import { PoolReads } from './pool-reads';
 
-/** The TypeORM connection; migrations run (under an advisory lock) before anything else uses it. */
+/**
+ * The TypeORM connection; migrations run (under an advisory lock) before anything else uses it.
+ * PoolReads (plain reads on the same pool) is available everywhere.
+ */
 @Module({})
 export class DatabaseModule {
   static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
     const logger = new Logger('Database');
     return {
       module: DatabaseModule,
+      global: true,
+      providers: [PoolReads],
+      exports: [PoolReads],
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => dataSourceOptions(config, databaseUrl),

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuthContext, canSeeSite } from '../auth/auth-context';
 import { ApiError } from '../common/api-error';
 import { Page } from '../common/pagination.dto';
+import { PoolReads } from '../database/pool-reads';
 import { CLOSE_DELETED, CLOSE_DISABLED } from '../events/close-codes';
 import { Signal, SignalBus } from '../events/signal-bus.service';
 import { SitesService } from '../sites/sites.service';
@@ -17,6 +18,7 @@ export class GatewaysService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly reads: PoolReads,
     private readonly sites: SitesService,
     private readonly bus: SignalBus,
   ) {}
@@ -30,8 +32,8 @@ export class GatewaysService {
     }
     const sql = listGatewaysQueries({ orgId: auth.orgId, siteIds, status: query.status, limit: query.limit ?? 100, offset: query.offset ?? 0 });
     const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query<GatewayRow[]>(sql.page, sql.pageParams),
-      this.dataSource.query<{ total: number }[]>(sql.count, sql.countParams),
+      this.reads.rows<GatewayRow>(sql.page, sql.pageParams),
+      this.reads.rows<{ total: number }>(sql.count, sql.countParams),
     ]);
     return { data: rows.map(toGatewaySummary), total } satisfies GatewayListResponse;
   }
@@ -112,7 +114,7 @@ export class GatewaysService {
 
   /** Another org's gateway, or one outside the key's sites, does not exist for this caller (404). */
   async findVisible(auth: AuthContext, id: string): Promise<GatewayRow> {
-    const [gateway] = await this.dataSource.query<GatewayRow[]>(SQL_GATEWAY_BY_ID, [id, auth.orgId]);
+    const [gateway] = await this.reads.rows<GatewayRow>(SQL_GATEWAY_BY_ID, [id, auth.orgId]);
     if (!gateway || !canSeeSite(auth, gateway.site_id)) throw ApiError.notFound('Gateway');
     return gateway;
   }
