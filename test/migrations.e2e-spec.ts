@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { loadConfig } from '../src/config/config';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { runMigrationsLocked } from '../src/database/migrate';
@@ -75,6 +75,26 @@ describe('migrations', () => {
     expect(await appliedMigrations(ds)).toEqual([]);
     await runMigrationsLocked(ds, () => undefined);
     expect((await ds.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query)).toEqual([]);
+  });
+
+  it('a migration may run longer than the statement timeout; the pooled connections keep theirs', async () => {
+    class SlowMigration1999999999999 implements MigrationInterface {
+      name = 'SlowMigration1999999999999';
+      async up(q: QueryRunner): Promise<void> {
+        await q.query('SELECT pg_sleep(0.6)');
+      }
+      async down(): Promise<void> {}
+    }
+    const strict = loadConfig({ LOG_LEVEL: 'silent', DB_POOL_SIZE: '3', DB_STATEMENT_TIMEOUT_MS: '200' });
+    const ds = new DataSource({ ...dataSourceOptions(strict, await freshDatabase()), logging: false, migrations: [...MIGRATIONS, SlowMigration1999999999999] });
+    sources.push(ds);
+    await ds.initialize();
+    await runMigrationsLocked(ds, () => undefined);
+    expect(await appliedMigrations(ds)).toEqual([...expectedNames, 'SlowMigration1999999999999']);
+    const timeouts: { t: string }[][] = await Promise.all(
+      [1, 2, 3].map(() => ds.query(`SELECT current_setting('statement_timeout') AS t, pg_sleep(0.05)`)),
+    );
+    expect(timeouts.map(([r]) => r.t)).toEqual(['200ms', '200ms', '200ms']);
   });
 
   it('GatewayCounts counts the gateways that were there before it', async () => {
