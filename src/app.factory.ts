@@ -6,6 +6,7 @@ import type { Request } from 'express';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoRootLogger } from 'pino';
 import { AppModule, ROOT_LOGGER } from './app.module';
+import { requireJsonObjectBody } from './common/body-parsing';
 import { ErrorFilter } from './common/error.filter';
 import { requestLogger } from './common/request-logger';
 import { createValidationPipe } from './common/validation';
@@ -26,6 +27,10 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   app.useLogger(app.get(Logger));
   // First in the chain, so that every request (404s and the docs included) is logged with its id.
   app.use(requestLogger(app.get<PinoRootLogger>(ROOT_LOGGER)));
+  // Then the body rules, for every route. A plain Express middleware: its errors reach the
+  // ErrorFilter through the error handler Nest installs, without a Nest middleware wrapper
+  // running on every request.
+  app.use(requireJsonObjectBody);
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // Weak ETags would cost a hash of every JSON body; no client of this API revalidates with them.

@@ -1,9 +1,8 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { CamerasModule } from './cameras/cameras.module';
-import { requireJsonObjectBody } from './common/body-parsing';
 import { createRootLogger } from './common/request-logger';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -20,7 +19,7 @@ import { TelemetryModule } from './telemetry/telemetry.module';
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
 @Module({})
-export class AppModule implements NestModule {
+export class AppModule {
   static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
     const logger = createRootLogger(config.LOG_LEVEL);
     return {
@@ -45,9 +44,5 @@ export class AppModule implements NestModule {
         TelemetryModule,
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(requireJsonObjectBody).forRoutes('{*splat}');
   }
 }
