@@ -205,6 +205,8 @@ export interface SizeRun {
   sustained: number;
   /** The climb ended because the clients could not send more, not because the server failed. */
   limitedByClient: boolean;
+  /** Kept up at the last rate of the ladder: the server's limit lies above it. */
+  reachedTop: boolean;
   /** RSS growth per connection at the step with one frame per gateway per second (or the nearest below). */
   rssPerConnAt1Hz?: number;
   oneHzStep?: number;
@@ -352,6 +354,7 @@ async function runSize(
       steps,
       sustained,
       limitedByClient,
+      reachedTop: !limitedByClient && steps.length === settings.wsRates.length && steps[steps.length - 1].keptUp,
       rssPerConnAt1Hz: oneHz ? (oneHz.rssBytes - rssIdle) / n : undefined,
       oneHzStep: oneHz?.target,
       lagPolls: poller ? { polls: poller.polls, errors: poller.pollErrors, gateways: Math.min(settings.wsLagSample, n) } : undefined,
@@ -396,7 +399,8 @@ const kib = (bytes: number | undefined) => (bytes === undefined ? '–' : fmt(by
 const mib = (bytes: number) => fmt(bytes / 2 ** 20, 0);
 
 function sustainedText(r: SizeRun): string {
-  return r.sustained > 0 ? `${fmt(r.sustained)}${r.limitedByClient ? ' (≥, client-limited)' : ''}` : `< ${fmt(settings.wsRates[0])}`;
+  const bound = r.limitedByClient ? ' (≥, client-limited)' : r.reachedTop ? ' (≥, top of the rate ladder)' : '';
+  return r.sustained > 0 ? `${fmt(r.sustained)}${bound}` : `< ${fmt(settings.wsRates[0])}`;
 }
 
 /** A client-limited rate is a lower bound, so the ratio is a bound too (or undetermined). */
@@ -404,6 +408,9 @@ function ratioNote(b: SizeRun, v: SizeRun): string {
   if (b.limitedByClient && v.limitedByClient) return ' (both client-limited: no server limit reached)';
   if (b.limitedByClient) return ' (≤: baseline client-limited)';
   if (v.limitedByClient) return ' (≥: service client-limited)';
+  if (b.reachedTop && v.reachedTop) return ' (both kept up at the top of the rate ladder: no server limit reached)';
+  if (b.reachedTop) return ' (≤: baseline at the top of the rate ladder)';
+  if (v.reachedTop) return ' (≥: service at the top of the rate ladder)';
   return '';
 }
 

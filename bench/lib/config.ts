@@ -37,7 +37,7 @@ export const settings = {
   restGateways: Math.round(num('BENCH_REST_GATEWAYS', 10_000, 1)),
   wsSizes: list('BENCH_WS_SIZES', [1000, 5000, 10_000]).map(Math.round),
   /** Total frames/s steps; each N climbs them until the server stops keeping up. */
-  wsRates: list('BENCH_WS_RATES', [1000, 2500, 5000, 10_000, 15_000, 20_000, 30_000, 40_000, 60_000]),
+  wsRates: list('BENCH_WS_RATES', [1000, 2500, 5000, 10_000, 15_000, 20_000, 30_000, 40_000, 60_000, 80_000, 100_000]),
   wsStepS: num('BENCH_WS_STEP_S', 10, 1),
   wsClients: Math.round(num('BENCH_WS_CLIENTS', 2, 1)),
   wsLagSample: Math.round(num('BENCH_WS_LAG_SAMPLE', 10, 0)),
