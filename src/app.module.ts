@@ -27,9 +27,10 @@ export class AppModule {
       providers: [{ provide: ROOT_LOGGER, useValue: logger }],
       imports: [
         ConfigModule.forRoot(config),
-        // nestjs-pino carries the framework's and the services' log lines to the root logger; its
-        // per-request middleware (pino-http and an async-context store) is not installed
-        // (`forRoutes: []`): request lines come from the cheaper `requestLogger` (app.factory.ts).
+        // nestjs-pino carries the framework's and the services' log lines to the root logger. Its
+        // per-request middleware (pino-http: a child logger and serializers on every request) is
+        // not installed (`forRoutes: []`): `requestLogger` (app.factory.ts) writes the request
+        // lines and binds the request to the services' lines itself, lazily.
         LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] }),
         DatabaseModule.forRoot(config, databaseUrl),
         EventsModule,

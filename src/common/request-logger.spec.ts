@@ -5,6 +5,7 @@ import { request as httpRequest } from 'node:http';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import request from 'supertest';
+import { storage } from 'nestjs-pino/storage';
 import { requestLogger, RequestWithId } from './request-logger';
 
 interface Line {
@@ -34,6 +35,12 @@ function appWith(level: string) {
   app.get('/missing', (_req, res) => res.status(404).json({}));
   app.get('/broken', (_req, res) => res.status(500).json({}));
   app.get('/hang', () => undefined);
+  // What a service does through nestjs-pino's Logger: write through the request's store, later.
+  app.get('/service-logs', async (_req, res) => {
+    await new Promise((r) => setTimeout(r, 5));
+    storage.getStore()?.logger.info('gateway renamed');
+    res.json({});
+  });
   return { app, lines };
 }
 
@@ -58,6 +65,20 @@ describe('requestLogger', () => {
     expect(lines[1].req.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(lines.every((l) => typeof l.responseTime === 'number' && l.responseTime >= 0)).toBe(true);
     expect(JSON.stringify(lines)).not.toContain('sk_live_secret');
+  });
+
+  it("binds the request to lines written while it is handled, after awaits too", async () => {
+    const { app, lines } = appWith('info');
+    await Promise.all([
+      request(app).get('/service-logs').set('X-Request-Id', 'first'),
+      request(app).get('/service-logs').set('X-Request-Id', 'second'),
+    ]);
+    await settle();
+    const service = lines.filter((l) => l.msg === 'gateway renamed');
+    expect(service.map((l) => l.req).sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      { id: 'first', method: 'GET', url: '/service-logs' },
+      { id: 'second', method: 'GET', url: '/service-logs' },
+    ]);
   });
 
   it('writes nothing below the configured level', async () => {

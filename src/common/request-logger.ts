@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { storage, Store } from 'nestjs-pino/storage';
 import pino, { Level, Logger } from 'pino';
 import { requestId } from './request-id';
 
@@ -15,13 +16,37 @@ function levelFor(statusCode: number, finished: boolean): Level {
 }
 
 /**
+ * What nestjs-pino's Logger writes through while a request is being handled: a child logger
+ * bound to the request, built only if something logs (most requests log nothing but their own
+ * line).
+ */
+class RequestLogStore {
+  private child?: Logger;
+  responseLogger?: Logger;
+
+  constructor(
+    private readonly root: Logger,
+    private readonly bindings: Record<string, unknown>,
+  ) {}
+
+  get logger(): Logger {
+    return (this.child ??= this.root.child(this.bindings));
+  }
+
+  set logger(logger: Logger) {
+    this.child = logger;
+  }
+}
+
+/**
  * One line per HTTP request, written when the response is done: `request completed` (info for
  * 2xx/3xx, warn for 4xx, error for 5xx) or `request aborted` (warn) when the client went away
  * first. The line carries the request id, which is also set on `req.id` (the error filter quotes
  * it) and echoed in `X-Request-Id`.
  *
- * It runs on every request, so it does only that: no per-request child logger and no
- * async-context store (the services' own log lines name the request id where they have one).
+ * It runs on every request, so it stays cheap: no serializers, and the request's child logger
+ * (for the services' lines, through nestjs-pino's async-context store) is built only when a
+ * line is written while the request is handled.
  */
 export function requestLogger(logger: Logger) {
   return function logRequest(req: Request, res: Response, next: NextFunction): void {
@@ -41,6 +66,8 @@ export function requestLogger(logger: Logger) {
         finished ? 'request completed' : 'request aborted',
       );
     });
-    next();
+    // Log lines written while the request is handled (by the services, through nestjs-pino's
+    // Logger) carry the request id too.
+    storage.run(new RequestLogStore(logger, { req: { id, method: req.method, url: req.originalUrl } }) as unknown as Store, next);
   };
 }
