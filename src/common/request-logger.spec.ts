@@ -67,7 +67,7 @@ describe('requestLogger', () => {
     expect(JSON.stringify(lines)).not.toContain('sk_live_secret');
   });
 
-  it("binds the request to lines written while it is handled, after awaits too", async () => {
+  it('binds the request to lines written while it is handled, after awaits too', async () => {
     const { app, lines } = appWith('info');
     await Promise.all([
       request(app).get('/service-logs').set('X-Request-Id', 'first'),
