@@ -21,7 +21,8 @@
  */
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool, PoolClient } from 'pg';
-import { bearerToken, GATEWAY_KEY_PREFIX, hashKey, newKey, sameHash, USER_KEY_PREFIX } from '../src/auth/key-hash';
+import { Caller, keyCache } from './lib/key-cache';
+import { GATEWAY_KEY_PREFIX, hashKey, newKey } from '../src/auth/key-hash';
 import { isoUtc } from '../src/common/time';
 import {
   GatewayRow,
@@ -59,7 +60,6 @@ const CODE_TTL_S = env('PAIRING_CODE_TTL_S', 600);
 const GUESS_PER_ADDRESS = env('PAIR_GUESS_LIMIT_PER_ADDRESS', 20);
 const GUESS_TOTAL = env('PAIR_GUESS_LIMIT_TOTAL', 1000);
 const GUESS_WINDOW_S = env('PAIR_GUESS_WINDOW_S', 600);
-const CACHE_TTL_MS = 30_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const pool = new Pool({
@@ -71,32 +71,10 @@ const pool = new Pool({
 });
 
 // ---- SQL, as the service sends it (the gateway reads are imported from the service itself) ---
-const SQL_KEY = `SELECT "ApiKey"."id" AS "ApiKey_id", "ApiKey"."org_id" AS "ApiKey_org_id", "ApiKey"."name" AS "ApiKey_name", "ApiKey"."role" AS "ApiKey_role", "ApiKey"."site_ids" AS "ApiKey_site_ids", "ApiKey"."key_hash" AS "ApiKey_key_hash", "ApiKey"."created_at" AS "ApiKey_created_at", "ApiKey"."revoked_at" AS "ApiKey_revoked_at" FROM "api_keys" "ApiKey" WHERE (("ApiKey"."key_hash" = $1) AND ("ApiKey"."revoked_at" IS NULL)) LIMIT 1`;
 const SQL_SITE = `SELECT "Site"."id" AS "Site_id", "Site"."org_id" AS "Site_org_id", "Site"."name" AS "Site_name", "Site"."created_at" AS "Site_created_at" FROM "sites" "Site" WHERE (("Site"."id" = $1) AND ("Site"."org_id" = $2)) LIMIT 1`;
 
 // ---- key lookup: the same cache as AuthService ------------------------------------------------
-interface Caller {
-  orgId: string;
-  role: string;
-  siteIds: string[] | null;
-}
-const cache = new Map<string, { caller: Caller; keyHash: string; expiresAt: number }>();
-
-async function authenticate(req: IncomingMessage): Promise<Caller | undefined> {
-  const token = bearerToken(req.headers.authorization);
-  if (!token || !token.startsWith(USER_KEY_PREFIX)) return undefined;
-  const hash = hashKey(token);
-  const hit = cache.get(hash);
-  if (hit && hit.expiresAt > Date.now() && sameHash(hit.keyHash, hash)) return hit.caller;
-  if (hit) cache.delete(hash);
-  const { rows } = await pool.query(SQL_KEY, [hash]);
-  const key = rows[0];
-  if (!key || !sameHash(key.ApiKey_key_hash, hash)) return undefined;
-  const caller: Caller = { orgId: key.ApiKey_org_id, role: key.ApiKey_role, siteIds: key.ApiKey_site_ids };
-  if (cache.size >= 10_000) cache.delete(cache.keys().next().value as string);
-  cache.set(hash, { caller, keyHash: hash, expiresAt: Date.now() + CACHE_TTL_MS });
-  return caller;
-}
+const authenticate = keyCache(pool);
 
 const canSeeSite = (c: Caller, siteId: string) => c.siteIds === null || c.siteIds.includes(siteId);
 
