@@ -17,7 +17,7 @@ import { ADMIN_KEY, bootstrapOrg, seedGateways } from './lib/seed';
 import { fmt, log, ratio, sleep, table } from './lib/stats';
 import { withClient } from './lib/postgres';
 
-interface Endpoint {
+export interface Endpoint {
   key: 'get' | 'list' | 'telemetry';
   label: string;
   paths: string[];
@@ -64,7 +64,7 @@ function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
-interface Raw {
+export interface Raw {
   result: autocannon.Result;
   serverCpu: number;
   pgCpu: number;
@@ -72,7 +72,7 @@ interface Raw {
   seconds: number;
 }
 
-async function measure(server: ServerProcess, pgPids: () => number[], endpoint: Endpoint, opts: Partial<autocannon.Options>): Promise<Raw> {
+export async function measure(server: ServerProcess, pgPids: () => number[], endpoint: Endpoint, opts: Partial<autocannon.Options>): Promise<Raw> {
   const cpu = new CpuMeter(() => [server.pid]).begin();
   const pgCpu = new CpuMeter(pgPids).begin();
   const self0 = selfCpuMs();
@@ -89,7 +89,7 @@ async function measure(server: ServerProcess, pgPids: () => number[], endpoint: 
   return { result, serverCpu: cpu.end(), pgCpu: pgCpu.end(), loadGenCpu: ((selfCpuMs() - self0) / (seconds * 1000)) * 100, seconds };
 }
 
-function combine(raws: Raw[], url: string, connections: number): RunStats {
+export function combine(raws: Raw[], url: string, connections: number): RunStats {
   const merged = autocannon.aggregateResult(
     raws.map((r) => r.result),
     { url, connections },
@@ -241,7 +241,7 @@ export async function runRest(ctx: Context): Promise<RestResult> {
 
 const ms = (v: number) => fmt(v, v < 10 ? 1 : 0);
 /** CPU time of the server process per completed request, ms (% of a core × 10 / req/s). */
-const cpuPerReq = (s: RunStats) => (s.serverCpu * 10) / s.reqPerS;
+export const cpuPerReq = (s: RunStats) => (s.serverCpu * 10) / s.reqPerS;
 const errs = (s: RunStats) => `${s.errors + s.timeouts} / ${s.non2xx}`;
 
 export function renderRest(r: RestResult): string {
