@@ -1,10 +1,10 @@
 /**
- * Framework probe (`npm run bench:probe`; not part of `npm run bench`): how much of the REST gap
+ * Framework probe (`npm run bench:probe`, and a part of `npm run bench`): how much of the REST gap
  * to the bare baseline is the HTTP platform under NestJS. Three servers on one database answer
  * GET /api/v1/gateways/{id} with the same key cache, SQL and row mapping: the bare baseline
  * (bench/baseline-http.ts), and the minimal NestJS app of bench/framework-probe-server.ts on
  * Express (the service's platform) and on Fastify. Saturated at BENCH_REST_CONNECTIONS, in
- * rotating order over BENCH_ROUNDS rounds; the result goes to bench/out/framework-probe.md.
+ * rotating order over BENCH_ROUNDS rounds. Alone, the result goes to bench/out/framework-probe.md.
  */
 import { settings } from './lib/config';
 import { Context, deferCleanup, Section, standalone } from './lib/main';
@@ -23,7 +23,7 @@ interface ProbeResult {
   roundRatios: Record<Name, number[]>;
 }
 
-async function runProbe(ctx: Context): Promise<ProbeResult> {
+export async function runProbe(ctx: Context): Promise<ProbeResult> {
   const db = await createDatabase(ctx.pg, 'probe');
   deferCleanup(() => db.drop());
   // The service migrates the database and creates the admin key, then leaves.
@@ -61,7 +61,7 @@ async function runProbe(ctx: Context): Promise<ProbeResult> {
   return { gateways: ids.length, stats, roundRatios };
 }
 
-function renderProbe(r: ProbeResult): string {
+export function renderProbe(r: ProbeResult): string {
   const rows = NAMES.map((name) => {
     const s = r.stats[name];
     const range = r.roundRatios[name];

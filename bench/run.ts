@@ -1,8 +1,8 @@
 /**
- * npm run bench: every benchmark (REST, WebSocket ingest, pairing) in one run on one PostgreSQL,
- * then a markdown report: bench/out/benchmarks.md (+ .json), and docs/benchmarks.md only when
+ * npm run bench: every benchmark (REST, framework probe, WebSocket ingest, pairing) in one run
+ * on one PostgreSQL, then a markdown report: bench/out/benchmarks.md (+ .json), and docs/benchmarks.md only when
  * BENCH_WRITE_DOC=1 (smoke runs with small sizes must not overwrite the published figures).
- * BENCH_ONLY=rest,ws,pairing selects parts.
+ * BENCH_ONLY=rest,probe,ws,pairing selects parts.
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -12,11 +12,12 @@ import { cleanupAll, deferCleanup } from './lib/main';
 import { startBenchPostgres } from './lib/postgres';
 import { machineInfo, renderMachine, renderTargets, runCommand, settingsTable, Target, writeOut } from './lib/report';
 import { fmt, log } from './lib/stats';
+import { renderProbe, runProbe } from './framework-probe';
 import { pairingTargets, renderPairing, runPairing } from './pairing';
 import { renderRest, restTargets, runRest } from './rest';
 import { renderWs, runWs, wsTargets } from './ws-ingest';
 
-const PARTS = ['rest', 'ws', 'pairing'] as const;
+const PARTS = ['rest', 'probe', 'ws', 'pairing'] as const;
 
 async function main(): Promise<void> {
   const only = (process.env.BENCH_ONLY ?? PARTS.join(',')).split(',').map((s) => s.trim());
@@ -35,6 +36,11 @@ async function main(): Promise<void> {
     data.rest = r;
     sections.push(renderRest(r));
     targets.push(...restTargets(r));
+  }
+  if (only.includes('probe')) {
+    const r = await runProbe(ctx);
+    data.probe = r;
+    sections.push(renderProbe(r));
   }
   if (only.includes('ws')) {
     const r = await runWs(ctx);
@@ -68,6 +74,7 @@ async function main(): Promise<void> {
     'npm run bench:rest                # one part alone; results in bench/out/',
     'npm run bench:ws',
     'npm run bench:pairing',
+    'npm run bench:probe',
     '```',
     '',
     `This run: \`${runCommand()}\` — ${fmt(minutes, 1)} minutes. Load average at start ${machine.loadAvgAtStart}, at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}. ` +
