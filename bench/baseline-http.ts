@@ -21,6 +21,7 @@
  */
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool, PoolClient } from 'pg';
+import { canSeeSite } from '../src/auth/auth-context';
 import { Caller, keyCache } from './lib/key-cache';
 import { GATEWAY_KEY_PREFIX, hashKey, newKey } from '../src/auth/key-hash';
 import { isoUtc } from '../src/common/time';
@@ -76,7 +77,6 @@ const SQL_SITE = `SELECT "Site"."id" AS "Site_id", "Site"."org_id" AS "Site_org_
 // ---- key lookup: the same cache as AuthService ------------------------------------------------
 const authenticate = keyCache(pool);
 
-const canSeeSite = (c: Caller, siteId: string) => c.siteIds === null || c.siteIds.includes(siteId);
 
 // ---- responses --------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
+import { canSeeSite } from '../src/auth/auth-context';
 import { GatewayRow, SQL_GATEWAY_BY_ID, toGatewayResponse } from '../src/gateways/gateway.queries';
 import type { GatewayResponse } from '../src/gateways/dto/gateway.dto';
 import { keyCache } from './lib/key-cache';
@@ -32,7 +33,7 @@ class ProbeController {
     if (!caller) throw new HttpException({ error: 'auth_required', message: 'A valid API key is required' }, 401);
     const { rows } = await pool.query<GatewayRow>(SQL_GATEWAY_BY_ID, [id, caller.orgId]);
     const gateway = rows[0];
-    if (!gateway || (caller.siteIds !== null && !caller.siteIds.includes(gateway.site_id))) {
+    if (!gateway || !canSeeSite(caller, gateway.site_id)) {
       throw new HttpException({ error: 'not_found', message: 'Gateway not found' }, 404);
     }
     return toGatewayResponse(gateway);

@@ -1,7 +1,8 @@
 /**
  * npm run bench: every benchmark (REST, framework probe, WebSocket ingest, pairing) in one run
- * on one PostgreSQL, then a markdown report: bench/out/benchmarks.md (+ .json), and docs/benchmarks.md only when
- * BENCH_WRITE_DOC=1 (smoke runs with small sizes must not overwrite the published figures).
+ * on one PostgreSQL, then a markdown report: bench/out/benchmarks.md (+ .json), and
+ * docs/benchmarks.md only when BENCH_WRITE_DOC=1 (smoke runs with small sizes must not
+ * overwrite the published figures).
  * BENCH_ONLY=rest,probe,ws,pairing selects parts.
  */
 import { writeFileSync } from 'node:fs';

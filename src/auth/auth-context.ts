@@ -10,6 +10,6 @@ export interface AuthContext {
 }
 
 /** True when the key may see objects of this site. */
-export function canSeeSite(auth: AuthContext, siteId: string): boolean {
+export function canSeeSite(auth: Pick<AuthContext, 'siteIds'>, siteId: string): boolean {
   return auth.siteIds === null || auth.siteIds.includes(siteId);
 }

@@ -53,13 +53,14 @@ export function requestLogger(logger: Logger) {
     const id = requestId(req, res);
     (req as RequestWithId).id = id;
     const started = performance.now();
+    const fields = { req: { id, method: req.method, url: req.originalUrl } };
     res.once('close', () => {
       const finished = res.writableFinished;
       const level = levelFor(res.statusCode, finished);
       if (!logger.isLevelEnabled(level)) return;
       logger[level](
         {
-          req: { id, method: req.method, url: req.originalUrl },
+          ...fields,
           res: { statusCode: res.statusCode },
           responseTime: Math.round(performance.now() - started),
         },
@@ -68,6 +69,6 @@ export function requestLogger(logger: Logger) {
     });
     // Log lines written while the request is handled (by the services, through nestjs-pino's
     // Logger) carry the request id too.
-    storage.run(new RequestLogStore(logger, { req: { id, method: req.method, url: req.originalUrl } }) as unknown as Store, next);
+    storage.run(new RequestLogStore(logger, fields) as unknown as Store, next);
   };
 }
