@@ -263,7 +263,7 @@ export interface paths {
         };
         /**
          * Readiness
-         * @description The database answers: the instance can serve requests.
+         * @description The database answers and the connection that carries signals between instances (disable, delete, key revocation) is up: the instance can serve requests and gateway sockets.
          */
         get: operations["health_ready"];
         put?: never;
@@ -2101,7 +2101,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthResponse"];
                 };
             };
-            /** @description The database does not answer */
+            /** @description The database does not answer, or the signal connection is down */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again */

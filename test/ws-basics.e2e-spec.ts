@@ -53,9 +53,10 @@ describe('gateway WebSocket basics', () => {
     const gw = await pairGateway(t);
     await expect(connectGateway(t.baseUrl, gw.id)).rejects.toMatchObject({ status: 401, body: { error: 'auth_required' } });
     await expect(connectGateway(t.baseUrl, gw.id, t.adminKey)).rejects.toMatchObject({ status: 401 });
-    await expect(connectGateway(t.baseUrl, '00000000-0000-4000-8000-000000000000', gw.apiKey)).rejects.toMatchObject({ status: 404, body: { error: 'not_found' } });
+    // A valid key on another path is refused the same whether that path names a gateway or not.
+    await expect(connectGateway(t.baseUrl, '00000000-0000-4000-8000-000000000000', gw.apiKey)).rejects.toMatchObject({ status: 401, body: { error: 'auth_required' } });
     await expect(connectGateway(t.baseUrl, gw.id, 'gw_not-a-real-key')).rejects.toMatchObject({ status: 401, body: { error: 'auth_required' } });
-    await expect(connectGateway(t.baseUrl, 'not-a-uuid', gw.apiKey)).rejects.toMatchObject({ status: 404 });
+    await expect(connectGateway(t.baseUrl, 'not-a-uuid', gw.apiKey)).rejects.toMatchObject({ status: 401 });
     // The key of another gateway opens only that gateway's channel.
     const other = await pairGateway(t);
     await expect(connectGateway(t.baseUrl, gw.id, other.apiKey)).rejects.toMatchObject({ status: 401, body: { error: 'auth_required' } });
@@ -67,7 +68,7 @@ describe('gateway WebSocket basics', () => {
     expect((await again.next()).event).toBe('hello');
     await t.http().delete(`/api/v1/gateways/${gw.id}`).set(bearer(t.adminKey)).expect(204);
     await again.closed;
-    await expect(connectGateway(t.baseUrl, gw.id, gw.apiKey)).rejects.toMatchObject({ status: 401 });
+    await expect(connectGateway(t.baseUrl, gw.id, gw.apiKey)).rejects.toMatchObject({ status: 404, body: { error: 'not_found' } });
   });
 
   it('does not negotiate per-message deflate', async () => {

@@ -69,6 +69,17 @@ export class AppConfig {
   PAIR_GUESS_WINDOW_S = 600;
 
   /**
+   * While the deployment-wide total is reached (a guess surge), an address that has already
+   * guessed wrong this many times is refused; an address that has not guessed wrong never is.
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
+  PAIR_GUESS_SURGE_LIMIT_PER_ADDRESS = 5;
+
+  /** How often each instance counts the deployment's guesses (surge or not) and prunes old ones. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(600000)
+  PAIR_GUESS_SURGE_CHECK_INTERVAL_MS = 5000;
+
+  /**
    * Which proxies may set X-Forwarded-For: "false" (default, the socket peer is the client), a
    * hop count, or Express's comma-separated list of addresses/subnets/keywords (loopback, uniquelocal).
    */
@@ -99,6 +110,18 @@ export class AppConfig {
   /** How often buffered heartbeats and telemetry are written to PostgreSQL (one statement each time). */
   @Transform(toInt) @IsInt() @Min(50) @Max(10000)
   TELEMETRY_FLUSH_INTERVAL_MS = 500;
+
+  /** How often the liveness sweep looks for gateways that went silent. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  LIVENESS_SWEEP_INTERVAL_MS = 1000;
+
+  /**
+   * How often each instance re-reads the state of the gateways whose sockets it holds, catching
+   * a disable or delete whose signal it missed (it also does so whenever its signal connection
+   * comes back).
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  RESYNC_INTERVAL_S = 30;
 
   /** WebSocket ping interval; a peer that has not answered the previous ping is cut off. */
   @Transform(toInt) @IsInt() @Min(1) @Max(3600)
@@ -160,6 +183,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         : `${e.property}: ${m} (got ${JSON.stringify(raw[e.property])})`,
     ),
   );
+  if (config.TELEMETRY_FLUSH_INTERVAL_MS >= config.offlineAfterS * 1000) {
+    problems.push('TELEMETRY_FLUSH_INTERVAL_MS must be shorter than OFFLINE_AFTER_S: heartbeats must reach the database before a gateway counts as silent');
+  }
   if (Boolean(config.TURN_URLS) !== Boolean(config.TURN_SECRET)) {
     problems.push('TURN_URLS and TURN_SECRET: set both or neither');
   }

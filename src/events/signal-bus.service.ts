@@ -17,7 +17,11 @@ export type Signal =
 type Listener = (signal: Signal) => void;
 
 const RECONNECT_MIN_MS = 100;
-const RECONNECT_MAX_MS = 5000;
+/**
+ * Retries stay at most a second apart however long the outage: once the database is back, the
+ * connection (and with it disable/delete signals) returns within about a second.
+ */
+const RECONNECT_MAX_MS = 1000;
 
 /**
  * Cross-instance signals over PostgreSQL LISTEN/NOTIFY, on one dedicated connection per
@@ -62,6 +66,11 @@ export class SignalBus implements OnModuleInit, OnApplicationShutdown {
   /** Sends a signal to every instance, this one included. */
   async publish(signal: Signal): Promise<void> {
     await this.dataSource.query('SELECT pg_notify($1, $2)', [SIGNAL_CHANNEL, JSON.stringify(signal)]);
+  }
+
+  /** The listen connection is up: signals from other instances arrive (part of readiness). */
+  get listening(): boolean {
+    return this.client !== undefined;
   }
 
   /** The backend pid of the listen connection (for operators and tests). */

@@ -43,6 +43,10 @@ export class Gateway extends OrgOwnedEntity {
   @Column({ name: 'connection_seq', type: 'bigint', nullable: true })
   connectionSeq: string | null;
 
+  /** The instance (service_instances.id) that holds that newest connection. */
+  @Column({ name: 'connection_instance', type: 'uuid', nullable: true })
+  connectionInstance: string | null;
+
   @Column({ name: 'paired_at', type: 'timestamptz', nullable: true })
   pairedAt: Date | null;
 

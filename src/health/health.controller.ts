@@ -4,6 +4,7 @@ import { ApiEndpoint } from '../common/api-docs';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/authenticated.decorator';
 import { ApiError } from '../common/api-error';
+import { SignalBus } from '../events/signal-bus.service';
 
 export class HealthResponse {
   @ApiProperty({ example: 'ok' }) status: string;
@@ -12,7 +13,10 @@ export class HealthResponse {
 @ApiTags('health')
 @Controller()
 export class HealthController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly bus: SignalBus,
+  ) {}
 
   @Get('healthz')
   @Public()
@@ -36,14 +40,18 @@ export class HealthController {
   @ApiEndpoint({
     operationId: 'health_ready',
     summary: 'Readiness',
-    description: 'The database answers: the instance can serve requests.',
+    description:
+      'The database answers and the connection that carries signals between instances (disable, delete, key revocation) is up: the instance can serve requests and gateway sockets.',
     since: '1.0',
     status: 200,
     type: HealthResponse,
     example: { status: 'ok' },
-    errors: { service_unavailable: 'The database does not answer' },
+    errors: { service_unavailable: 'The database does not answer, or the signal connection is down' },
   })
   async ready(): Promise<HealthResponse> {
+    if (!this.bus.listening) {
+      throw new ApiError('service_unavailable', 'The signal connection to the database is down; reconnecting', undefined, { 'Retry-After': '1' });
+    }
     try {
       await this.dataSource.query('SELECT 1');
     } catch {

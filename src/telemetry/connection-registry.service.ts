@@ -1,14 +1,13 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { WebSocket } from 'ws';
+import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/config';
 import { CLOSE_DELETED, CLOSE_DISABLED, CLOSE_GOING_AWAY, CLOSE_REPLACED } from '../events/close-codes';
 import { Signal, SignalBus } from '../events/signal-bus.service';
 import { HeartbeatBuffer } from './heartbeat-buffer.service';
 import type { GatewaySession } from './upgrade-auth.service';
 
-
-const RESYNC_INTERVAL_MS = 30_000;
 const SHUTDOWN_CLOSE_WAIT_MS = 2_000;
 
 interface Connection {
@@ -31,28 +30,26 @@ export class ConnectionRegistry implements OnModuleInit, BeforeApplicationShutdo
   private readonly logger = new Logger('GatewayConnections');
   private readonly byGateway = new Map<string, Connection>();
   private readonly bySocket = new WeakMap<WebSocket, Connection>();
-  private pingTimer?: NodeJS.Timeout;
-  private resyncTimer?: NodeJS.Timeout;
+  private readonly pings: PeriodicTask;
+  private readonly resyncs: PeriodicTask;
   private shuttingDown = false;
 
   constructor(
     private readonly bus: SignalBus,
     private readonly buffer: HeartbeatBuffer,
     private readonly dataSource: DataSource,
-    private readonly config: AppConfig,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.pings = new PeriodicTask('WebSocket ping', config.WS_PING_INTERVAL_S * 1000, async () => this.ping(), this.logger);
+    this.resyncs = new PeriodicTask('gateway resync', config.RESYNC_INTERVAL_S * 1000, () => this.resync(), this.logger);
+  }
 
   onModuleInit(): void {
     this.bus.subscribe((signal) => this.onSignal(signal));
-    this.bus.onResync(() => this.resync());
-    this.pingTimer = setInterval(() => this.ping(), this.config.WS_PING_INTERVAL_S * 1000);
-    this.pingTimer.unref();
-    this.resyncTimer = setInterval(() => void this.resync(), RESYNC_INTERVAL_MS);
-    this.resyncTimer.unref();
-  }
-
-  get count(): number {
-    return this.byGateway.size;
+    // After the signal connection comes back: catch the disables and deletes it missed.
+    this.bus.onResync(() => this.resyncs.runNow());
+    this.pings.start();
+    this.resyncs.start();
   }
 
   session(ws: WebSocket): GatewaySession | undefined {
@@ -110,8 +107,8 @@ export class ConnectionRegistry implements OnModuleInit, BeforeApplicationShutdo
     }
   }
 
-  /** Re-reads the state of every local gateway: catches signals missed while LISTEN was down. */
-  async resync(): Promise<void> {
+  /** Re-reads the state of every local gateway: catches signals missed while LISTEN was down. Throws when the database does not answer. */
+  private async resync(): Promise<void> {
     const ids = [...this.byGateway.keys()];
     if (ids.length === 0) return;
     const rows: { id: string; status: string; seq: string | null }[] = await this.dataSource.query(
@@ -145,8 +142,7 @@ export class ConnectionRegistry implements OnModuleInit, BeforeApplicationShutdo
   /** Close every socket with 1001 (gateways reconnect elsewhere) and flush what is buffered. */
   async beforeApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
-    clearInterval(this.pingTimer);
-    clearInterval(this.resyncTimer);
+    await Promise.all([this.pings.stop(), this.resyncs.stop()]);
     const sockets = [...this.byGateway.values()].map((c) => c.ws);
     if (sockets.length > 0) this.logger.log(`closing ${sockets.length} gateway socket(s) for shutdown`);
     await Promise.all(
@@ -170,8 +166,7 @@ export class ConnectionRegistry implements OnModuleInit, BeforeApplicationShutdo
     await this.buffer.flush();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.pingTimer);
-    clearInterval(this.resyncTimer);
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.pings.stop(), this.resyncs.stop()]);
   }
 }

@@ -37,6 +37,10 @@ export class GatewayTelemetry {
   @Column({ name: 'network_throughput', type: 'jsonb', default: () => "'{}'" })
   networkThroughput: NetworkThroughput;
 
+  /** The connection whose frames wrote this row: an older connection's frames never overwrite a newer one's. */
+  @Column({ name: 'connection_seq', type: 'bigint', nullable: true })
+  connectionSeq: string | null;
+
   @Column({ name: 'reported_at', type: 'timestamptz', nullable: true })
   reportedAt: Date | null;
 

@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import { isObservable, lastValueFrom, Observable } from 'rxjs';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import { ApiError, ErrorBody } from '../common/api-error';
+import { endWithError } from '../common/raw-error';
 import { CLOSE_POLICY_VIOLATION } from '../events/close-codes';
 import type { GatewaySession } from './upgrade-auth.service';
 
@@ -115,18 +116,7 @@ export class GatewayWsAdapter extends WsAdapter {
   }
 
   private refuse(socket: Duplex, error: ApiError, requestId: string): void {
-    if (socket.destroyed) return;
-    const body = JSON.stringify(error.body());
-    const status = error.getStatus();
-    const headers = {
-      'Content-Type': 'application/json; charset=utf-8',
-      'Content-Length': String(Buffer.byteLength(body)),
-      'X-Request-Id': requestId,
-      Connection: 'close',
-      ...error.headers,
-    };
-    const head = [`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
-    socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+    endWithError(socket, error.getStatus(), error.body(), { 'X-Request-Id': requestId, ...error.headers });
   }
 
   override bindMessageHandlers(

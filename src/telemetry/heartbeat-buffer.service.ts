@@ -1,7 +1,9 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/config';
 import type { TelemetryReport } from './frames';
+import { InstanceIdentity } from './instance-identity';
 
 interface Pending {
   /** performance.now() (monotonic, ms) of the newest frame. */
@@ -20,35 +22,86 @@ function mergeReports(a: TelemetryReport | undefined, b: TelemetryReport | undef
   return { ...a, ...b };
 }
 
+/** The report of this batch applies to the row: it comes from the row's connection or a newer one. */
+const FROM_NEWEST = 'v.seq >= COALESCE(cur.connection_seq, v.seq)';
+const reported = (column: string, value: string) => `${column} = CASE WHEN ${FROM_NEWEST} THEN COALESCE(${value}, cur.${column}) ELSE cur.${column} END`;
+
 /**
- * Coalesces heartbeats, telemetry and socket closes in memory and writes them in one SQL
- * statement per flush, whatever the number of gateways. Times are sent as ages and turned
- * into timestamps by PostgreSQL, so every instance agrees with the database's clock.
+ * One statement per flush, whatever the number of gateways:
+ * - the gateway row changes only with its status: online on the first fresh frame of the current
+ *   connection, offline when that connection closed;
+ * - this instance's row in service_instances records how far its writes got (`flushed_through`,
+ *   the moment the batch was taken) and since when they have succeeded without a break;
+ * - the telemetry row (made when the connection was accepted) takes the heartbeat and the report.
+ *   It is updated in place, so the merge (absent fields keep their value) reads the row as it is
+ *   once locked — two instances flushing one gateway at once cannot lose an update — and a
+ *   report from an older connection than the one that last wrote the row is dropped.
+ * Times travel as ages and become timestamps on the database's clock.
+ */
+const SQL_FLUSH = `
+  WITH v AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb)
+      AS x(id uuid, seq bigint, closed boolean, age float8, telemetry boolean, cpu float8, memory float8, cameras jsonb, network jsonb)
+  ), status AS (
+    UPDATE gateways g SET status = CASE WHEN v.closed THEN 'offline' ELSE 'online' END, updated_at = now()
+      FROM v
+     WHERE g.id = v.id AND g.connection_seq IS NOT DISTINCT FROM v.seq
+       AND ((v.closed AND g.status = 'online') OR (NOT v.closed AND g.status = 'offline' AND v.age < $2))
+  ), watermark AS (
+    INSERT INTO service_instances AS i (id, flushed_through, available_since)
+    VALUES ($3, now() - make_interval(secs => $4), now() - make_interval(secs => $4))
+    ON CONFLICT (id) DO UPDATE SET flushed_through = EXCLUDED.flushed_through,
+      available_since = CASE WHEN $5 THEN i.available_since ELSE EXCLUDED.available_since END
+  )
+  UPDATE gateway_telemetry cur SET
+    connection_seq = GREATEST(cur.connection_seq, v.seq),
+    last_heartbeat_at = GREATEST(cur.last_heartbeat_at, now() - make_interval(secs => v.age)),
+    ${reported('cpu_percent', 'v.cpu')},
+    ${reported('memory_mb', 'v.memory')},
+    ${reported('camera_recording_status', 'v.cameras')},
+    ${reported('network_throughput', 'v.network')},
+    ${reported('reported_at', 'CASE WHEN v.telemetry THEN now() - make_interval(secs => v.age) END')},
+    updated_at = now()
+  FROM v
+  WHERE cur.gateway_id = v.id AND v.age IS NOT NULL`;
+
+/**
+ * Coalesces heartbeats, telemetry and socket closes in memory — one entry per gateway, however
+ * many frames — and writes them in one SQL statement per flush. A flush that fails (the database
+ * is gone) keeps its entries, merged under anything newer, for the next one: memory stays at one
+ * entry per gateway for an outage of any length, and nothing received is lost.
  */
 @Injectable()
 export class HeartbeatBuffer implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('HeartbeatBuffer');
   private pending = new Map<string, Pending>();
-  private timer?: NodeJS.Timeout;
-  private flushing?: Promise<void>;
+  private readonly task: PeriodicTask;
+  /** The previous write succeeded: this one continues the instance's unbroken availability. */
+  private continuous = false;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
-  ) {}
+    private readonly instance: InstanceIdentity,
+  ) {
+    this.task = new PeriodicTask('telemetry flush', config.TELEMETRY_FLUSH_INTERVAL_MS, () => this.writePending(), this.logger);
+  }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.flush(), this.config.TELEMETRY_FLUSH_INTERVAL_MS);
-    this.timer.unref();
+    this.task.start();
+  }
+
+  /**
+   * This instance's last write succeeded, so its row in service_instances is current — its
+   * `available_since` was reset by the first write after any failure.
+   */
+  get writesCurrent(): boolean {
+    return this.continuous;
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    await this.task.stop();
     await this.flush();
-  }
-
-  get size(): number {
-    return this.pending.size;
   }
 
   /** A heartbeat, or a telemetry frame (which is also a heartbeat). */
@@ -72,76 +125,53 @@ export class HeartbeatBuffer implements OnModuleInit, OnApplicationShutdown {
     else if (!entry || BigInt(entry.seq) < BigInt(seq)) this.pending.set(gatewayId, { frameAt: Number.NaN, seq, closed: true });
   }
 
-  /** Writes everything buffered so far; concurrent callers share one flush. */
+  /**
+   * Writes everything buffered so far (after a flush in flight, if any). Never rejects: a
+   * failure is logged and the entries wait for the next flush.
+   */
   flush(): Promise<void> {
-    if (this.flushing) return this.flushing.then(() => (this.pending.size > 0 ? this.flush() : undefined));
-    if (this.pending.size === 0) return Promise.resolve();
-    const batch = this.pending;
-    this.pending = new Map();
-    this.flushing = this.write(batch)
-      .catch((e: unknown) => {
-        this.logger.warn(`flush of ${batch.size} gateway(s) failed, keeping them for the next one: ${e instanceof Error ? e.message : String(e)}`);
-        // Nothing is lost: entries that arrived meanwhile are newer and win.
-        for (const [id, entry] of batch) {
-          const newer = this.pending.get(id);
-          if (!newer) this.pending.set(id, entry);
-          else if (newer.seq === entry.seq) newer.telemetry = mergeReports(entry.telemetry, newer.telemetry);
-        }
-      })
-      .finally(() => {
-        this.flushing = undefined;
-      });
-    return this.flushing;
+    return this.task.runNow();
   }
 
-  private async write(batch: Map<string, Pending>): Promise<void> {
+  private async writePending(): Promise<void> {
+    const batch = this.pending;
+    this.pending = new Map();
+    const takenAt = performance.now();
+    try {
+      await this.write(batch, takenAt);
+      this.continuous = true;
+    } catch (e) {
+      this.continuous = false;
+      // Entries that arrived meanwhile are newer and win.
+      for (const [id, entry] of batch) {
+        const newer = this.pending.get(id);
+        if (!newer) this.pending.set(id, entry);
+        else if (newer.seq === entry.seq) newer.telemetry = mergeReports(entry.telemetry, newer.telemetry);
+      }
+      throw new Error(`${batch.size} gateway(s) kept for the next flush: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private async write(batch: Map<string, Pending>, takenAt: number): Promise<void> {
     const now = performance.now();
     const rows = [...batch].map(([id, p]) => ({
       id,
       seq: p.seq,
-      off: p.closed,
+      closed: p.closed,
       // Age of the newest frame in seconds; null when the entry only records a close.
       age: Number.isNaN(p.frameAt) ? null : Math.max(0, (now - p.frameAt) / 1000),
-      t: p.telemetry !== undefined,
+      telemetry: p.telemetry !== undefined,
       cpu: p.telemetry?.cpu_percent ?? null,
-      mem: p.telemetry?.memory_mb ?? null,
-      cams: p.telemetry?.camera_recording_status ?? null,
-      net: p.telemetry?.network_throughput ?? null,
+      memory: p.telemetry?.memory_mb ?? null,
+      cameras: p.telemetry?.camera_recording_status ?? null,
+      network: p.telemetry?.network_throughput ?? null,
     }));
-    // One statement. The telemetry row takes the heartbeat and the merged report (absent fields
-    // keep their value); the gateway row is written only when its status changes: online on the
-    // first fresh frame of the current connection, offline when that connection closed. Gateways
-    // deleted meanwhile are skipped: FOR KEY SHARE waits for a concurrent delete and drops the row.
-    await this.dataSource.query(
-      `WITH v AS (
-         SELECT * FROM jsonb_to_recordset($1::jsonb)
-           AS x(id uuid, seq bigint, off boolean, age float8, t boolean, cpu float8, mem float8, cams jsonb, net jsonb)
-       ), live AS (
-         SELECT g.id FROM gateways g JOIN v ON v.id = g.id FOR KEY SHARE OF g
-       ), status AS (
-         UPDATE gateways g SET status = CASE WHEN v.off THEN 'offline' ELSE 'online' END, updated_at = now()
-           FROM v
-          WHERE g.id = v.id AND g.connection_seq IS NOT DISTINCT FROM v.seq
-            AND ((v.off AND g.status = 'online') OR (NOT v.off AND g.status = 'offline' AND v.age < $2))
-       )
-       INSERT INTO gateway_telemetry AS cur
-         (gateway_id, last_heartbeat_at, cpu_percent, memory_mb, camera_recording_status, network_throughput, reported_at, updated_at)
-       SELECT v.id, now() - make_interval(secs => v.age),
-              CASE WHEN v.t THEN COALESCE(v.cpu, old.cpu_percent) ELSE old.cpu_percent END,
-              CASE WHEN v.t THEN COALESCE(v.mem, old.memory_mb) ELSE old.memory_mb END,
-              COALESCE(v.cams, old.camera_recording_status, '{}'::jsonb),
-              COALESCE(v.net, old.network_throughput, '{}'::jsonb),
-              CASE WHEN v.t THEN now() - make_interval(secs => v.age) ELSE old.reported_at END,
-              now()
-         FROM v JOIN live ON live.id = v.id LEFT JOIN gateway_telemetry old ON old.gateway_id = v.id
-        WHERE v.age IS NOT NULL
-       ON CONFLICT (gateway_id) DO UPDATE SET
-         last_heartbeat_at = GREATEST(cur.last_heartbeat_at, EXCLUDED.last_heartbeat_at),
-         cpu_percent = EXCLUDED.cpu_percent, memory_mb = EXCLUDED.memory_mb,
-         camera_recording_status = EXCLUDED.camera_recording_status,
-         network_throughput = EXCLUDED.network_throughput,
-         reported_at = EXCLUDED.reported_at, updated_at = EXCLUDED.updated_at`,
-      [JSON.stringify(rows), this.config.offlineAfterS],
-    );
+    await this.dataSource.query(SQL_FLUSH, [
+      JSON.stringify(rows),
+      this.config.offlineAfterS,
+      this.instance.id,
+      Math.max(0, (now - takenAt) / 1000),
+      this.continuous,
+    ]);
   }
 }

@@ -3,6 +3,7 @@ import { PairingGuesses1795640233455 } from './1795640233455-PairingGuesses';
 import { GatewayConnections1795640444181 } from './1795640444181-GatewayConnections';
 import { HeartbeatsBesideTelemetry1795644662146 } from './1795644662146-HeartbeatsBesideTelemetry';
 import { GatewayCounts1795657492296 } from './1795657492296-GatewayCounts';
+import { OutageSafeLiveness1796169600000 } from './1796169600000-OutageSafeLiveness';
 
 /** Every migration, in order. New migrations are appended here. */
-export const MIGRATIONS = [InitialSchema1795639646814, PairingGuesses1795640233455, GatewayConnections1795640444181, HeartbeatsBesideTelemetry1795644662146, GatewayCounts1795657492296];
+export const MIGRATIONS = [InitialSchema1795639646814, PairingGuesses1795640233455, GatewayConnections1795640444181, HeartbeatsBesideTelemetry1795644662146, GatewayCounts1795657492296, OutageSafeLiveness1796169600000];
