@@ -17,7 +17,7 @@
  *   GET  /readyz
  *
  * Env: DATABASE_URL, PORT, DB_POOL_SIZE (10), PAIRING_MAX_ACTIVE_CODES (5), PAIRING_CODE_TTL_S (600),
- * PAIR_GUESS_LIMIT_PER_ADDRESS, PAIR_GUESS_LIMIT_TOTAL, PAIR_GUESS_WINDOW_S (as the service).
+ * PAIR_GUESS_LIMIT_PER_ADDRESS, PAIR_GUESS_WINDOW_S (as the service).
  */
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool, PoolClient } from 'pg';
@@ -37,21 +37,17 @@ import {
 } from '../src/gateways/gateway.queries';
 import { generatePairingCode, normalizePairingCode } from '../src/pairing/pairing-code';
 import {
-  GUESS_LOCK_KEY,
   SQL_ACTIVE_CODES,
   SQL_CODE_IS_LIVE,
-  SQL_COUNT_GUESSES,
   SQL_FIND_CODE_FOR_REDEMPTION,
+  SQL_GUESSES_OF_ADDRESS,
   SQL_INSERT_CODE,
-  SQL_INSERT_GUESS,
   SQL_INSERT_REGISTERED_GATEWAY,
   SQL_LOCK_CODE,
-  SQL_LOCK_GUESSES,
   SQL_LOCK_ORG,
   SQL_PAIR_GATEWAY,
-  SQL_PRUNE_GUESSES,
+  SQL_RECORD_GUESS,
   SQL_REDEEM_CODE,
-  SQL_RELEASE_GUESS,
 } from '../src/pairing/pairing.queries';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -59,7 +55,6 @@ const POOL_SIZE = env('DB_POOL_SIZE', 10);
 const MAX_ACTIVE = env('PAIRING_MAX_ACTIVE_CODES', 5);
 const CODE_TTL_S = env('PAIRING_CODE_TTL_S', 600);
 const GUESS_PER_ADDRESS = env('PAIR_GUESS_LIMIT_PER_ADDRESS', 20);
-const GUESS_TOTAL = env('PAIR_GUESS_LIMIT_TOTAL', 1000);
 const GUESS_WINDOW_S = env('PAIR_GUESS_WINDOW_S', 600);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -147,24 +142,15 @@ async function generate(caller: Caller, body: Record<string, unknown>) {
   });
 }
 
-async function reserveGuess(address: string): Promise<string> {
-  return transaction(async (m) => {
-    await m.query(SQL_LOCK_GUESSES, [GUESS_LOCK_KEY]);
-    const { rows: [row] } = await m.query(SQL_COUNT_GUESSES, [address, GUESS_WINDOW_S]);
-    if (row.mine >= GUESS_PER_ADDRESS || row.total >= GUESS_TOTAL) throw new HttpError(429, 'rate_limited');
-    await m.query(SQL_PRUNE_GUESSES, [GUESS_WINDOW_S]);
-    const { rows: [{ id }] } = await m.query(SQL_INSERT_GUESS, [address]);
-    return String(id);
-  });
-}
-
+/** The service's guess accounting without its memory: a read of the address's guesses before the lookup, a write after a 404. */
 async function pair(req: IncomingMessage, body: Record<string, unknown>) {
-  const reservation = await reserveGuess((req.socket.remoteAddress ?? 'unknown').slice(0, 64));
-  const release = () => pool.query(SQL_RELEASE_GUESS, [reservation]);
+  const address = (req.socket.remoteAddress ?? 'unknown').slice(0, 64);
+  const code = normalizePairingCode(String(body.pairing_code ?? ''));
+  if (!code) throw new HttpError(400, 'validation_error');
+  const { rows: [guesses] } = await pool.query(SQL_GUESSES_OF_ADDRESS, [address, GUESS_WINDOW_S]);
+  if (guesses.expiries.length >= GUESS_PER_ADDRESS) throw new HttpError(429, 'rate_limited');
+  const apiKey = newKey(GATEWAY_KEY_PREFIX);
   try {
-    const code = normalizePairingCode(String(body.pairing_code ?? ''));
-    if (!code) throw new HttpError(400, 'validation_error');
-    const apiKey = newKey(GATEWAY_KEY_PREFIX);
     const paired = await transaction(async (m) => {
       const { rows: [row] } = await m.query(SQL_FIND_CODE_FOR_REDEMPTION, [code]);
       if (!row) throw new HttpError(404, 'not_found');
@@ -174,10 +160,9 @@ async function pair(req: IncomingMessage, body: Record<string, unknown>) {
       await m.query(SQL_PAIR_GATEWAY, [row.gateway_id, hashKey(apiKey), body.name ?? null, body.version ?? null, body.local_ip ?? null]);
       return { gateway_id: row.gateway_id, org_id: row.org_id };
     });
-    await release();
     return { gateway_id: paired.gateway_id, api_key: apiKey, org_id: paired.org_id, ice_servers: [] };
   } catch (e) {
-    if (!(e instanceof HttpError && e.code === 'not_found')) await release();
+    if (e instanceof HttpError && e.code === 'not_found') await pool.query(SQL_RECORD_GUESS, [address, GUESS_WINDOW_S]);
     throw e;
   }
 }

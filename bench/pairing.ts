@@ -3,7 +3,7 @@
  * BENCH_PAIR_WORKERS concurrent workers (each holds at most one active code, under the org's
  * limit of 5), against the service and against the same transactions in bench/baseline-http.ts,
  * on the same database, in interleaved rounds (ABBA). The guess limits are raised on both so
- * that the per-address limiter never refuses; its reserve/release transactions still run.
+ * that the per-address limiter never refuses; its read of the address's guesses still runs.
  */
 import { settings } from './lib/config';
 import { Context, deferCleanup, Section, standalone } from './lib/main';

@@ -37,14 +37,18 @@ describe('pairing guess limits (socket peer is the client)', () => {
     await pair(t, real.pairing_code, '203.0.113.9').expect(429);
   });
 
-  it('lets the address pair again once its guesses leave the window', async () => {
-    await t.dataSource.query(`UPDATE pairing_guesses SET created_at = created_at - interval '601 seconds'`);
-    const issued = await generateCode(t);
-    await pair(t, issued.pairing_code).expect(200);
+});
+
+describe('pairing guess limits: parallel guesses', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ PAIR_GUESS_LIMIT_PER_ADDRESS: '3', PAIR_GUESS_WINDOW_S: '600' });
+  });
+  afterAll(async () => {
+    await t?.close();
   });
 
   it('cannot be beaten by parallel guesses', async () => {
-    await t.dataSource.query('DELETE FROM pairing_guesses');
     const results = await Promise.all(Array.from({ length: 12 }, () => pair(t, 'ZZZZZ3')));
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 404)).toHaveLength(3);
@@ -52,26 +56,56 @@ describe('pairing guess limits (socket peer is the client)', () => {
   });
 });
 
-describe('pairing guess limits behind a trusted proxy, and the deployment-wide limit', () => {
+describe('pairing guess limits: the window', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ PAIR_GUESS_LIMIT_PER_ADDRESS: '2', PAIR_GUESS_LIMIT_TOTAL: '5', TRUST_PROXY: 'loopback' });
+    t = await startTestApp({ PAIR_GUESS_LIMIT_PER_ADDRESS: '2', PAIR_GUESS_WINDOW_S: '2' });
   });
   afterAll(async () => {
     await t?.close();
   });
 
-  it('counts per forwarded client address, and in total', async () => {
+  it('lets the address pair again once its guesses leave the window', async () => {
+    await pair(t, 'ZZZZZ5').expect(404);
+    await pair(t, 'ZZZZZ5').expect(404);
+    const issued = await generateCode(t);
+    const limited = await pair(t, issued.pairing_code).expect(429);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(2);
+    await sleep(2100);
+    await pair(t, issued.pairing_code).expect(200);
+  });
+});
+
+describe('pairing guess limits behind a trusted proxy, and the deployment-wide limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      PAIR_GUESS_LIMIT_PER_ADDRESS: '2',
+      PAIR_GUESS_LIMIT_TOTAL: '5',
+      PAIR_GUESS_SURGE_LIMIT_PER_ADDRESS: '1',
+      PAIR_GUESS_SURGE_CHECK_INTERVAL_MS: '100',
+      TRUST_PROXY: 'loopback',
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('counts per forwarded client address; a surge tightens only the allowance of addresses that guessed wrong', async () => {
     await pair(t, 'ZZZZZ4', '198.51.100.1').expect(404);
     await pair(t, 'ZZZZZ4', '198.51.100.1').expect(404);
     await pair(t, 'ZZZZZ4', '198.51.100.1').expect(429);
     await pair(t, 'ZZZZZ4', '198.51.100.2').expect(404);
     await pair(t, 'ZZZZZ4', '198.51.100.2').expect(404);
     await pair(t, 'ZZZZZ4', '198.51.100.3').expect(404);
-    // Five guesses in the window: the whole deployment now refuses, whatever the address.
-    const res = await pair(t, 'ZZZZZ4', '198.51.100.4').expect(429);
+    // Five guesses in the window: a surge. An address that has not guessed wrong is still served…
+    await sleep(300);
+    await pair(t, 'ZZZZZ4', '198.51.100.4').expect(404);
+    // …but one that has (once; the surge allowance is 1) is refused.
+    const res = await pair(t, 'ZZZZZ4', '198.51.100.3').expect(429);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
   });
+
 });
 
 describe('pairing code lifetime and TURN', () => {

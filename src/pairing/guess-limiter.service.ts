@@ -1,75 +1,122 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
+import { KeyedQueue } from '../common/keyed-queue';
+import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/config';
-import {
-  GUESS_LOCK_KEY,
-  SQL_COUNT_GUESSES,
-  SQL_INSERT_GUESS,
-  SQL_LOCK_GUESSES,
-  SQL_PRUNE_GUESSES,
-  SQL_RELEASE_GUESS,
-} from './pairing.queries';
+import { SQL_COUNT_ALL_GUESSES, SQL_GUESSES_OF_ADDRESS, SQL_PRUNE_GUESSES, SQL_RECORD_GUESS } from './pairing.queries';
 
+/** Addresses remembered as over their limit; beyond it the oldest entries are forgotten (and re-read if they come back). */
+const MAX_REMEMBERED = 100_000;
+const PRUNE_BATCH = 10_000;
 
 /**
- * Limits guesses of unknown pairing codes per client address and across the deployment.
+ * Limits guesses of unknown pairing codes (the 404s) per client address (see guessAddress) and
+ * watches their total across the deployment. Only real guesses count: a redemption that finds
+ * its code, a malformed code and a refused call never do.
  *
- * A pair call first reserves a guess (under an advisory lock, so parallel calls cannot all slip
- * under the limit) and releases it once the call turns out not to be a guess: a code that exists
- * (200, 409, 410) or a malformed one (400). Over either limit the call is refused with 429.
+ * - Refused calls cost nothing: an address over its limit is remembered in memory until enough
+ *   of its guesses leave the window, and refused from there (pairFloodGuard, at the front of
+ *   the middleware chain) without touching the database.
+ * - Each instance runs the pair calls of one address one at a time (others wait in memory, not
+ *   in the pool; pairFloodGuard bounds how many): the count read before a lookup is exact on
+ *   that instance, and a flood from one address holds one database connection at a time. With several instances, parallel
+ *   guesses can pass the limit by at most one per other instance before all refuse.
+ * - A surge (the deployment-wide total reached, counted in the background) tightens the
+ *   allowance of addresses that have already guessed wrong to PAIR_GUESS_SURGE_LIMIT_PER_ADDRESS;
+ *   an address with no wrong guess is never refused.
  */
 @Injectable()
-export class GuessLimiterService {
+export class GuessLimiterService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('PairingGuesses');
+  /** Address → Date.now() until which it is refused. */
+  private readonly refusedUntil = new Map<string, number>();
+  private readonly queue = new KeyedQueue();
+  private readonly survey: PeriodicTask;
+  private surge = false;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.survey = new PeriodicTask('pairing guess survey', config.PAIR_GUESS_SURGE_CHECK_INTERVAL_MS, () => this.surveyGuesses(), this.logger);
+  }
 
-  /** Returns the reservation id, or throws 429 with Retry-After. */
-  async reserve(address: string): Promise<string> {
-    const windowS = this.config.PAIR_GUESS_WINDOW_S;
-    return this.dataSource.transaction(async (m) => {
-      await m.query(SQL_LOCK_GUESSES, [GUESS_LOCK_KEY]);
-      const [row] = await m.query(SQL_COUNT_GUESSES, [address, windowS]);
-      const overAddress = row.mine >= this.config.PAIR_GUESS_LIMIT_PER_ADDRESS;
-      const overTotal = row.total >= this.config.PAIR_GUESS_LIMIT_TOTAL;
-      if (overAddress || overTotal) {
-        const retryAfter = await this.retryAfter(m, overAddress ? address : undefined, overAddress ? row.mine : row.total);
-        this.logger.warn(
-          `pairing guesses over the ${overAddress ? `per-address limit for ${address}` : 'deployment-wide limit'}; refusing for ${retryAfter}s`,
-        );
-        throw ApiError.rateLimited('Too many unknown pairing codes; try again later', retryAfter);
+  onModuleInit(): void {
+    this.survey.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.survey.stop();
+  }
+
+  /** Memory only: the 429 an address known to be over its limit gets, or undefined. */
+  refusal(address: string): ApiError | undefined {
+    const until = this.refusedUntil.get(address);
+    if (until === undefined) return undefined;
+    const left = until - Date.now();
+    if (left > 0) return ApiError.rateLimited('Too many unknown pairing codes; try again later', left / 1000);
+    this.refusedUntil.delete(address);
+    return undefined;
+  }
+
+  /**
+   * Runs one pair lookup for `address` under the limit: refused (429) when the address is over
+   * it, counted as a guess when the lookup answers 404 (not_found).
+   */
+  async guarded<T>(address: string, lookup: () => Promise<T>): Promise<T> {
+    return this.queue.run(address, async () => {
+      const refusal = this.refusal(address);
+      if (refusal) throw refusal;
+      const [{ expiries }] = await this.dataSource.query(SQL_GUESSES_OF_ADDRESS, [address, this.config.PAIR_GUESS_WINDOW_S]);
+      this.refuseWhenOver(address, expiries, false);
+      try {
+        return await lookup();
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 'not_found') {
+          const [recorded] = await this.dataSource.query(SQL_RECORD_GUESS, [address, this.config.PAIR_GUESS_WINDOW_S]);
+          // This guess is answered (404); the next call from the address is refused if it was the last allowed.
+          this.refuseWhenOver(address, recorded.expiries, true);
+        }
+        throw e;
       }
-      // Old guesses no longer count; dropping them keeps the table as small as the window.
-      await m.query(SQL_PRUNE_GUESSES, [windowS]);
-      const [{ id }] = await m.query(SQL_INSERT_GUESS, [address]);
-      return String(id);
     });
   }
 
-  async release(reservation: string): Promise<void> {
-    await this.dataSource.query(SQL_RELEASE_GUESS, [reservation]);
+  /** The allowance in force for an address: tighter during a surge, for those who guessed wrong. */
+  private allowance(): number {
+    return this.surge ? Math.min(this.config.PAIR_GUESS_SURGE_LIMIT_PER_ADDRESS, this.config.PAIR_GUESS_LIMIT_PER_ADDRESS) : this.config.PAIR_GUESS_LIMIT_PER_ADDRESS;
   }
 
-  /** Seconds until enough guesses of the window have aged out for one more to be allowed. */
-  private async retryAfter(
-    m: { query: DataSource['query'] },
-    address: string | undefined,
-    count: number,
-  ): Promise<number> {
-    const limit = address ? this.config.PAIR_GUESS_LIMIT_PER_ADDRESS : this.config.PAIR_GUESS_LIMIT_TOTAL;
-    const params: unknown[] = [this.config.PAIR_GUESS_WINDOW_S, Math.max(0, count - limit)];
-    if (address) params.push(address);
-    const [row] = await m.query(
-      `SELECT ceil(extract(epoch FROM (created_at + make_interval(secs => $1) - now())))::int AS s
-         FROM pairing_guesses
-        WHERE created_at > now() - make_interval(secs => $1) ${address ? 'AND address = $3' : ''}
-        ORDER BY created_at ASC OFFSET $2 LIMIT 1`,
-      params,
-    );
-    return Math.max(1, row?.s ?? this.config.PAIR_GUESS_WINDOW_S);
+  /**
+   * `expiries`: seconds until each guess of the address in the window leaves it, oldest first.
+   * Over the allowance, the address is remembered as refused until enough have left; unless
+   * `rememberOnly`, this call is refused too.
+   */
+  private refuseWhenOver(address: string, expiries: number[], rememberOnly: boolean): void {
+    const limit = this.allowance();
+    if (expiries.length < limit) return;
+    // One more guess is allowed once the oldest (count - limit + 1) guesses have aged out.
+    const retryAfterS = Math.max(1, expiries[expiries.length - limit] ?? this.config.PAIR_GUESS_WINDOW_S);
+    if (!this.refusedUntil.has(address)) {
+      this.logger.warn(`pairing guesses of ${address} reached ${expiries.length} (allowance ${limit}${this.surge ? ', surge' : ''}); refusing it for ${retryAfterS}s`);
+    }
+    if (this.refusedUntil.size >= MAX_REMEMBERED) this.refusedUntil.delete(this.refusedUntil.keys().next().value as string);
+    this.refusedUntil.set(address, Date.now() + retryAfterS * 1000);
+    if (!rememberOnly) throw ApiError.rateLimited('Too many unknown pairing codes; try again later', retryAfterS);
+  }
+
+  /** Surge or not, across the deployment; and old guesses dropped a bounded batch at a time. */
+  private async surveyGuesses(): Promise<void> {
+    const windowS = this.config.PAIR_GUESS_WINDOW_S;
+    const [{ n }] = await this.dataSource.query(SQL_COUNT_ALL_GUESSES, [windowS]);
+    const surge = n >= this.config.PAIR_GUESS_LIMIT_TOTAL;
+    if (surge !== this.surge) {
+      this.logger.warn(surge ? `pairing guess surge: ${n} unknown codes in ${windowS}s across the deployment; allowance per address tightened` : 'pairing guess surge over');
+      this.surge = surge;
+    }
+    await this.dataSource.query(SQL_PRUNE_GUESSES, [windowS, PRUNE_BATCH]);
+    const now = Date.now();
+    for (const [address, until] of this.refusedUntil) if (until <= now) this.refusedUntil.delete(address);
   }
 }

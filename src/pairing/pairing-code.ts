@@ -16,7 +16,10 @@ export function generatePairingCode(): string {
  * Returns undefined when the rest is not 6 characters of the alphabet.
  */
 export function normalizePairingCode(input: string): string | undefined {
-  const code = input.replace(/[\s-]/g, '').toUpperCase();
+  const stripped = input.replace(/[\s-]/g, '');
+  // ASCII only before upper-casing: "ß".toUpperCase() is "SS", "ﬀ" is "FF".
+  if (!/^[A-Za-z0-9]+$/.test(stripped)) return undefined;
+  const code = stripped.toUpperCase();
   if (code.length !== CODE_LENGTH) return undefined;
   for (const ch of code) if (!CODE_ALPHABET.includes(ch)) return undefined;
   return code;

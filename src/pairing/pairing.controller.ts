@@ -1,11 +1,11 @@
-import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiEndpoint } from '../common/api-docs';
 import { Auth } from '../auth/auth.decorator';
 import type { AuthContext } from '../auth/auth-context';
 import { Authenticated, Public } from '../auth/authenticated.decorator';
+import { ClientAddress } from './client-address.decorator';
 import { GeneratePairingCodeDto, PairDto, PairingCodeResponse, PairResponse } from './dto/pairing.dto';
-import { GuessLimitInterceptor } from './guess-limit.interceptor';
 import { PAIRING_DOCS } from './pairing.docs';
 import { PairingService } from './pairing.service';
 
@@ -25,9 +25,8 @@ export class PairingController {
   @Post('pair')
   @HttpCode(200)
   @Public()
-  @UseInterceptors(GuessLimitInterceptor)
   @ApiEndpoint(PAIRING_DOCS.pair)
-  pair(@Body() dto: PairDto): Promise<PairResponse> {
-    return this.pairing.pair(dto);
+  pair(@ClientAddress() address: string, @Body() dto: PairDto): Promise<PairResponse> {
+    return this.pairing.pair(address, dto);
   }
 }

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { SitesModule } from '../sites/sites.module';
-import { GuessLimitInterceptor } from './guess-limit.interceptor';
 import { GuessLimiterService } from './guess-limiter.service';
 import { PairingController } from './pairing.controller';
 import { PairingService } from './pairing.service';
@@ -8,6 +7,7 @@ import { PairingService } from './pairing.service';
 @Module({
   imports: [SitesModule],
   controllers: [PairingController],
-  providers: [PairingService, GuessLimiterService, GuessLimitInterceptor],
+  providers: [PairingService, GuessLimiterService],
+  exports: [GuessLimiterService],
 })
 export class PairingModule {}

@@ -48,21 +48,25 @@ export const SQL_PAIR_GATEWAY = `
          name = COALESCE(NULLIF(name, ''), $3), version = $4, local_ip = $5
    WHERE id = $1`;
 
-/** Any constant shared by every instance: the key of the guess-limit advisory lock. */
-export const GUESS_LOCK_KEY = 0x4e6f7670; // "Novp"
+/**
+ * $1 address, $2 window in seconds: for each guess of the address still in the window, the
+ * seconds until it leaves it, oldest first.
+ */
+export const SQL_GUESSES_OF_ADDRESS = `
+  SELECT COALESCE(array_agg(ceil(extract(epoch FROM created_at + make_interval(secs => $2) - now()))::int ORDER BY created_at), '{}') AS expiries
+    FROM pairing_guesses WHERE address = $1 AND created_at > now() - make_interval(secs => $2)`;
 
-export const SQL_LOCK_GUESSES = 'SELECT pg_advisory_xact_lock($1)';
+/** $1 address, $2 window in seconds: records a guess, and answers as SQL_GUESSES_OF_ADDRESS, the new one included. */
+export const SQL_RECORD_GUESS = `
+  WITH added AS (INSERT INTO pairing_guesses (address) VALUES ($1) RETURNING created_at)
+  SELECT array_agg(ceil(extract(epoch FROM created_at + make_interval(secs => $2) - now()))::int ORDER BY created_at) AS expiries
+    FROM (SELECT created_at FROM pairing_guesses WHERE address = $1 AND created_at > now() - make_interval(secs => $2)
+          UNION ALL SELECT created_at FROM added) g`;
 
-/** $1 address, $2 window in seconds. */
-export const SQL_COUNT_GUESSES = `
-  SELECT count(*) FILTER (WHERE address = $1)::int AS mine, count(*)::int AS total
-    FROM pairing_guesses WHERE created_at > now() - make_interval(secs => $2)`;
+/** $1 window in seconds: guesses across the deployment in the window. */
+export const SQL_COUNT_ALL_GUESSES = 'SELECT count(*)::int AS n FROM pairing_guesses WHERE created_at > now() - make_interval(secs => $1)';
 
-/** $1 window in seconds. */
-export const SQL_PRUNE_GUESSES = 'DELETE FROM pairing_guesses WHERE created_at <= now() - make_interval(secs => $1)';
-
-/** $1 address. */
-export const SQL_INSERT_GUESS = 'INSERT INTO pairing_guesses (address) VALUES ($1) RETURNING id';
-
-/** $1 reservation id. */
-export const SQL_RELEASE_GUESS = 'DELETE FROM pairing_guesses WHERE id = $1';
+/** $1 window in seconds, $2 batch size: drops guesses that no longer count, a bounded batch at a time. */
+export const SQL_PRUNE_GUESSES = `
+  DELETE FROM pairing_guesses WHERE id IN (
+    SELECT id FROM pairing_guesses WHERE created_at <= now() - make_interval(secs => $1) ORDER BY created_at LIMIT $2)`;

@@ -6,6 +6,7 @@ import { ApiError } from '../common/api-error';
 import { isoUtc } from '../common/time';
 import { AppConfig } from '../config/config';
 import { SitesService } from '../sites/sites.service';
+import { GuessLimiterService } from './guess-limiter.service';
 import { GeneratePairingCodeDto, PairDto, PairingCodeResponse, PairResponse } from './dto/pairing.dto';
 import { generatePairingCode, normalizePairingCode } from './pairing-code';
 import {
@@ -32,6 +33,7 @@ export class PairingService {
     private readonly dataSource: DataSource,
     private readonly sites: SitesService,
     private readonly config: AppConfig,
+    private readonly guesses: GuessLimiterService,
   ) {}
 
   /**
@@ -59,17 +61,25 @@ export class PairingService {
   }
 
   /**
-   * Redeems a code once. The code row is locked FOR UPDATE, so of many simultaneous
-   * redemptions exactly one sees it unredeemed; the rest wait and then see it redeemed (409).
-   * Precedence: unknown 404 → already redeemed 409 → expired 410.
+   * Redeems a code once, for a client `address` (see guessAddress) whose unknown codes are
+   * limited. A malformed code is refused before anything else and is no guess.
    */
-  async pair(dto: PairDto): Promise<PairResponse> {
+  async pair(address: string, dto: PairDto): Promise<PairResponse> {
     const code = normalizePairingCode(dto.pairing_code);
     if (!code) {
       throw ApiError.validation('pairing_code must be 6 characters of the pairing alphabet', [
         { field: 'pairing_code', message: 'must be 6 characters (A-Z and 2-9 without O, I, L); spaces and dashes are ignored' },
       ]);
     }
+    return this.guesses.guarded(address, () => this.redeem(code, dto));
+  }
+
+  /**
+   * The code row is locked FOR UPDATE, so of many simultaneous redemptions exactly one sees it
+   * unredeemed; the rest wait and then see it redeemed (409). Precedence: unknown 404 → already
+   * redeemed 409 → expired 410.
+   */
+  private async redeem(code: string, dto: PairDto): Promise<PairResponse> {
     const apiKey = newKey(GATEWAY_KEY_PREFIX);
     const paired = await this.dataSource.transaction(async (m) => {
       // Prefer the live code when an old, redeemed or expired one had the same characters.
