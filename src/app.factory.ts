@@ -8,10 +8,13 @@ import type { Logger as PinoRootLogger } from 'pino';
 import { AppModule, ROOT_LOGGER } from './app.module';
 import { requireJsonObjectBody } from './common/body-parsing';
 import { ErrorFilter } from './common/error.filter';
+import { answerClientError } from './common/raw-error';
 import { requestLogger } from './common/request-logger';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
 import { buildOpenApiDocument } from './openapi/document';
+import { GuessLimiterService } from './pairing/guess-limiter.service';
+import { pairFloodGuard } from './pairing/pair-flood-guard';
 import { GatewayWsAdapter } from './telemetry/gateway-ws.adapter';
 import { UpgradeAuthService } from './telemetry/upgrade-auth.service';
 
@@ -25,13 +28,17 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  // Requests Node's HTTP parser refuses get the API's error body too, not an empty one.
+  app.getHttpServer().on('clientError', answerClientError);
   // First in the chain, so that every request (404s and the docs included) is logged with its id.
   app.use(requestLogger(app.get<PinoRootLogger>(ROOT_LOGGER)));
+  app.set('trust proxy', config.trustProxy);
+  // An address over its pairing-guess limit is refused before anything else runs.
+  app.use(pairFloodGuard(app.get(GuessLimiterService)));
   // Then the body rules, for every route. A plain Express middleware: its errors reach the
   // ErrorFilter through the error handler Nest installs, without a Nest middleware wrapper
   // running on every request.
   app.use(requireJsonObjectBody);
-  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // Weak ETags would cost a hash of every JSON body; no client of this API revalidates with them.
   app.set('etag', false);

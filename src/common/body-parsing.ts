@@ -1,11 +1,25 @@
+import { isUtf8 } from 'node:buffer';
 import type { NextFunction, Request, Response } from 'express';
 import { json } from 'express';
 import { ApiError } from './api-error';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** JSON bodies only, objects only, at most 64 KiB (413 beyond). */
-export const jsonBody = json({ limit: MAX_BODY_BYTES, strict: true, type: () => true });
+/** Deeper JSON is refused before anything walks it (validation and transformation recurse). */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * JSON bodies only, objects only, at most 64 KiB (413 beyond), valid UTF-8 only (the decoder
+ * would otherwise replace bad bytes with U+FFFD and store something the caller did not send).
+ */
+export const jsonBody = json({
+  limit: MAX_BODY_BYTES,
+  strict: true,
+  type: () => true,
+  verify: (_req, _res, buf) => {
+    if (!isUtf8(buf)) throw Object.assign(new Error('body is not valid UTF-8'), { type: 'encoding.invalid' });
+  },
+});
 
 function hasBody(req: Request): boolean {
   const length = req.headers['content-length'];
@@ -17,6 +31,9 @@ function hasBody(req: Request): boolean {
  * `400 validation_error`, before any controller runs.
  */
 export function requireJsonObjectBody(req: Request, _res: Response, next: NextFunction): void {
+  if (!validUrlEncoding(req.url)) {
+    return next(ApiError.validation('The URL is not valid percent-encoded UTF-8', [{ field: 'url', message: 'must be percent-encoded UTF-8' }]));
+  }
   if (!hasBody(req) || req.method === 'GET' || req.method === 'HEAD') return next();
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json' && !type.endsWith('+json')) {
@@ -30,6 +47,13 @@ export function requireJsonObjectBody(req: Request, _res: Response, next: NextFu
     if (err) return next(bodyError(err));
     if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
       return next(ApiError.validation('Request body must be a JSON object', [{ field: 'body', message: 'must be a JSON object' }]));
+    }
+    if (nestedDeeperThan(req.body, MAX_JSON_DEPTH)) {
+      return next(
+        ApiError.validation(`Request body is nested deeper than ${MAX_JSON_DEPTH} levels`, [
+          { field: 'body', message: `nested deeper than ${MAX_JSON_DEPTH} levels` },
+        ]),
+      );
     }
     const bad = unstorableField(req.body, '');
     if (bad !== undefined) {
@@ -51,16 +75,40 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
  * surrogate would be stored as U+FFFD, silently unlike what the caller sent. Both are the
  * caller's mistake, refused up front as a 400 naming the field.
  */
-function unstorableField(value: unknown, path: string, depth = 0): string | undefined {
+function unstorableField(value: unknown, path: string): string | undefined {
   if (typeof value === 'string') return UNSTORABLE.test(value) ? path || 'body' : undefined;
-  if (value === null || typeof value !== 'object' || depth > 32) return undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  // Recursion is bounded: the body's depth was checked first.
   for (const [key, child] of Object.entries(value)) {
     const childPath = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
     if (UNSTORABLE.test(key)) return childPath;
-    const found = unstorableField(child, childPath, depth + 1);
+    const found = unstorableField(child, childPath);
     if (found !== undefined) return found;
   }
   return undefined;
+}
+
+/** Walks without recursion, so no depth can overflow the stack. */
+function nestedDeeperThan(root: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(value)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** Percent-escapes that decode to valid UTF-8 (decodeURIComponent refuses anything else). */
+function validUrlEncoding(url: string): boolean {
+  if (!url.includes('%')) return true;
+  try {
+    decodeURIComponent(url);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** body-parser's failures, in the API's words. */
@@ -68,6 +116,9 @@ function bodyError(err: unknown): ApiError {
   const type = (err as { type?: string }).type;
   if (type === 'entity.too.large') {
     return new ApiError('payload_too_large', `Request body exceeds ${MAX_BODY_BYTES / 1024} KiB`);
+  }
+  if (type === 'encoding.invalid') {
+    return ApiError.validation('Request body is not valid UTF-8', [{ field: 'body', message: 'must be valid UTF-8' }]);
   }
   if (type === 'entity.parse.failed') {
     return ApiError.validation('Request body is not valid JSON', [{ field: 'body', message: 'malformed JSON' }]);

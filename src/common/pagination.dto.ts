@@ -2,9 +2,14 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
-/** Query strings arrive as text: only a plain decimal integer becomes a number; anything else fails IsInt. */
-export const toInteger = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value;
+/**
+ * Query strings arrive as text: only a plain decimal integer becomes a number (leading zeros
+ * allowed, at most 15 significant digits so the number is exact); anything else fails IsInt.
+ */
+export const toInteger = ({ value }: { value: unknown }) => {
+  const match = typeof value === 'string' ? /^(-?)0*(\d{1,15})$/.exec(value) : null;
+  return match ? Number(`${match[1]}${match[2]}`) : value;
+};
 
 export class PaginationQuery {
   @ApiPropertyOptional({ description: 'Page size', type: 'integer', format: 'int32', minimum: 1, maximum: 1000, default: 100 })
