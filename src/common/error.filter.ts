@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApiError, ErrorBody, ErrorCode } from './api-error';
+import { redactUrl } from './redact';
 import type { RequestWithId } from './request-logger';
 
 const CODE_FOR_STATUS: Record<number, ErrorCode> = {
@@ -59,7 +60,7 @@ export class ErrorFilter implements ExceptionFilter {
     const requestId = (req as RequestWithId).id;
     if (isRejectedValue(exception)) {
       // Validation let through a value the column cannot hold (e.g. a length counted differently).
-      this.logger.warn({ err: exception, requestId }, `database refused a value on ${req.method} ${req.path}`);
+      this.logger.warn({ err: exception, requestId }, `database refused a value on ${req.method} ${redactUrl(req.path)}`);
       return {
         status: 400,
         body: { error: 'validation_error', message: 'A value is too long or not valid text', details: [{ field: 'body', message: 'a value is too long or not valid text' }] },
@@ -67,7 +68,7 @@ export class ErrorFilter implements ExceptionFilter {
       };
     }
     if (isDatabaseUnavailable(exception)) {
-      this.logger.warn({ err: exception, requestId }, `database unavailable on ${req.method} ${req.path}`);
+      this.logger.warn({ err: exception, requestId }, `database unavailable on ${req.method} ${redactUrl(req.path)}`);
       return {
         status: 503,
         body: { error: 'service_unavailable', message: 'The database is busy or unreachable; retry shortly' },
@@ -76,7 +77,7 @@ export class ErrorFilter implements ExceptionFilter {
     }
     this.logger.error(
       { err: exception, requestId },
-      `unhandled error on ${req.method} ${req.path} (request ${requestId ?? 'unknown'})`,
+      `unhandled error on ${req.method} ${redactUrl(req.path)} (request ${requestId ?? 'unknown'})`,
     );
     return {
       status: 500,
@@ -90,9 +91,9 @@ export class ErrorFilter implements ExceptionFilter {
 function isDatabaseUnavailable(exception: unknown): boolean {
   const e = exception as { code?: string; driverError?: { code?: string }; message?: string } | undefined;
   const code = e?.driverError?.code ?? e?.code;
-  if (code && ['57014', '57P01', '57P02', '57P03', '53300', '08000', '08003', '08006', 'ECONNREFUSED', 'ECONNRESET'].includes(code)) return true;
+  if (code && ['57014', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE'].includes(code)) return true;
   const message = e?.message ?? '';
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message);
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|not queryable|the database system is (starting up|shutting down)/i.test(message);
 }
 
 /** string_data_right_truncation, character_not_in_repertoire, untranslatable_character. */

@@ -1,13 +1,21 @@
 import type { NextFunction, Request, Response } from 'express';
 import { storage, Store } from 'nestjs-pino/storage';
 import pino, { Level, Logger } from 'pino';
+import { redactUrl, serializeError } from './redact';
 import { requestId } from './request-id';
 
 export type RequestWithId = Request & { id?: string };
 
-/** The process's root logger: JSON lines on stdout; credentials never written. */
+/**
+ * The process's root logger: JSON lines on stdout; credentials never written (headers are
+ * not logged, URLs are redacted, errors keep only their type, message, code and stack).
+ */
 export function createRootLogger(level: string): Logger {
-  return pino({ level, redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' } });
+  return pino({
+    level,
+    serializers: { err: serializeError },
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+  });
 }
 
 function levelFor(statusCode: number, finished: boolean): Level {
@@ -53,7 +61,7 @@ export function requestLogger(logger: Logger) {
     const id = requestId(req, res);
     (req as RequestWithId).id = id;
     const started = performance.now();
-    const fields = { req: { id, method: req.method, url: req.originalUrl } };
+    const fields = { req: { id, method: req.method, url: redactUrl(req.originalUrl) } };
     res.once('close', () => {
       const finished = res.writableFinished;
       const level = levelFor(res.statusCode, finished);
