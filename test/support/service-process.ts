@@ -11,12 +11,17 @@ export interface ServiceProcess {
   exited: Promise<ProcessResult>;
 }
 
-/** Starts `src/main.ts` exactly as an operator would (ts-node), with a controlled environment. */
-export function spawnService(env: Record<string, string | undefined>): ServiceProcess {
+/**
+ * Starts `src/main.ts` exactly as an operator would (ts-node), with a controlled environment.
+ * `ownProcessGroup` puts it in a process group of its own, as a shell does with a foreground
+ * job, so that a signal can be sent to the whole group as a terminal's Ctrl-C is.
+ */
+export function spawnService(env: Record<string, string | undefined>, options: { ownProcessGroup?: boolean } = {}): ServiceProcess {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     cwd: REPO_ROOT,
     env: cleanEnv({ HOST: '127.0.0.1', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownProcessGroup ?? false,
   });
   let stdout = '';
   let stderr = '';
