@@ -3,7 +3,7 @@
  * on one PostgreSQL, then a markdown report: bench/out/benchmarks.md (+ .json), and
  * docs/benchmarks.md only when BENCH_WRITE_DOC=1 (smoke runs with small sizes must not
  * overwrite the published figures).
- * BENCH_ONLY=rest,probe,ws,pairing selects parts.
+ * BENCH_ONLY=rest,probe,ws,pairing,pair-flood selects parts.
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -14,11 +14,12 @@ import { startBenchPostgres } from './lib/postgres';
 import { machineInfo, renderMachine, renderTargets, runCommand, settingsTable, Target, writeOut } from './lib/report';
 import { fmt, log } from './lib/stats';
 import { renderProbe, runProbe } from './framework-probe';
+import { pairFloodTargets, renderPairFlood, runPairFlood } from './pair-flood';
 import { pairingTargets, renderPairing, runPairing } from './pairing';
 import { renderRest, restTargets, runRest } from './rest';
 import { renderWs, runWs, wsTargets } from './ws-ingest';
 
-const PARTS = ['rest', 'probe', 'ws', 'pairing'] as const;
+const PARTS = ['rest', 'probe', 'ws', 'pairing', 'pair-flood'] as const;
 
 async function main(): Promise<void> {
   const only = (process.env.BENCH_ONLY ?? PARTS.join(',')).split(',').map((s) => s.trim());
@@ -55,6 +56,12 @@ async function main(): Promise<void> {
     sections.push(renderPairing(r));
     targets.push(...pairingTargets(r));
   }
+  if (only.includes('pair-flood')) {
+    const r = await runPairFlood(ctx);
+    data.pairFlood = r;
+    sections.push(renderPairFlood(r));
+    targets.push(...pairFloodTargets(r));
+  }
   const minutes = (Date.now() - started) / 60_000;
   const custom = Object.keys(benchEnv()).filter((k) => k !== 'BENCH_WRITE_DOC');
   const md = [
@@ -76,6 +83,7 @@ async function main(): Promise<void> {
     'npm run bench:ws',
     'npm run bench:pairing',
     'npm run bench:probe',
+    'npm run bench:pair-flood',
     '```',
     '',
     `This run: \`${runCommand()}\` — ${fmt(minutes, 1)} minutes. Load average at start ${machine.loadAvgAtStart}, at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}. ` +
