@@ -25,30 +25,25 @@ import { canSeeSite } from '../src/auth/auth-context';
 import { Caller, keyCache } from './lib/key-cache';
 import { GATEWAY_KEY_PREFIX, hashKey, newKey } from '../src/auth/key-hash';
 import { isoUtc } from '../src/common/time';
+import { toGatewayResponse, toGatewaySummary } from '../src/gateways/gateway-response';
 import {
   GatewayRow,
   listGatewaysQueries,
-  SQL_GATEWAY_BY_ID,
-  SQL_TELEMETRY_SNAPSHOT,
-  TelemetrySnapshotRow,
-  toGatewayResponse,
-  toGatewaySummary,
-  toTelemetryResponse,
-} from '../src/gateways/gateway.queries';
-import { generatePairingCode, normalizePairingCode } from '../src/pairing/pairing-code';
-import {
   SQL_ACTIVE_CODES,
   SQL_CODE_IS_LIVE,
   SQL_FIND_CODE_FOR_REDEMPTION,
-  SQL_GUESSES_OF_ADDRESS,
+  SQL_GATEWAY_BY_ID,
   SQL_INSERT_CODE,
   SQL_INSERT_REGISTERED_GATEWAY,
   SQL_LOCK_CODE,
-  SQL_LOCK_ORG,
   SQL_PAIR_GATEWAY,
-  SQL_RECORD_GUESS,
   SQL_REDEEM_CODE,
-} from '../src/pairing/pairing.queries';
+  SQL_TELEMETRY_SNAPSHOT,
+  TelemetrySnapshotRow,
+} from '../src/gateways/gateway.sql';
+import { toTelemetryResponse } from '../src/telemetry/telemetry-response';
+import { generatePairingCode, normalizePairingCode } from '../src/pairing/pairing-code';
+import { SQL_GUESSES_OF_ADDRESS, SQL_RECORD_GUESS } from '../src/pairing/pairing-guess.sql';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const POOL_SIZE = env('DB_POOL_SIZE', 10);
@@ -126,7 +121,7 @@ async function generate(caller: Caller, body: Record<string, unknown>) {
   const { rows: sites } = await pool.query(SQL_SITE, [siteId, caller.orgId]);
   if (!sites[0]) throw new HttpError(400, 'validation_error');
   return transaction(async (m) => {
-    await m.query(SQL_LOCK_ORG, [caller.orgId]);
+    await m.query('SELECT 1 FROM orgs WHERE id = $1 FOR UPDATE', [caller.orgId]); // OrgsRepository.lockForUpdate
     const { rows: [active] } = await m.query(SQL_ACTIVE_CODES, [caller.orgId]);
     if (active.n >= MAX_ACTIVE) throw new HttpError(429, 'rate_limited');
     const { rows: [gateway] } = await m.query(SQL_INSERT_REGISTERED_GATEWAY, [caller.orgId, siteId, body.name ?? null]);

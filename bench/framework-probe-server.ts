@@ -12,7 +12,8 @@ import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { canSeeSite } from '../src/auth/auth-context';
-import { GatewayRow, SQL_GATEWAY_BY_ID, toGatewayResponse } from '../src/gateways/gateway.queries';
+import { toGatewayResponse } from '../src/gateways/gateway-response';
+import { GatewayRow, SQL_GATEWAY_BY_ID } from '../src/gateways/gateway.sql';
 import type { GatewayResponse } from '../src/gateways/dto/gateway.dto';
 import { keyCache } from './lib/key-cache';
 

@@ -12,7 +12,7 @@
  */
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
-import { validateHeartbeat, validateTelemetry } from '../src/telemetry/frames';
+import { validateHeartbeat, validateTelemetry } from '../src/gateway-link/frames';
 
 const PATH = /^\/api\/v1\/gateways\/([^/]+)\/ws$/;
 const counters = { frames: 0, valid: 0, invalid: 0, connections: 0, closed: 0 };

@@ -12,11 +12,10 @@ import { answerClientError } from './common/raw-error';
 import { requestLogger } from './common/request-logger';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
+import { GatewayLinkAdapter } from './gateway-link/gateway-link.adapter';
 import { buildOpenApiDocument } from './openapi/document';
 import { GuessLimiterService } from './pairing/guess-limiter.service';
 import { pairFloodGuard } from './pairing/pair-flood-guard';
-import { GatewayWsAdapter } from './telemetry/gateway-ws.adapter';
-import { UpgradeAuthService } from './telemetry/upgrade-auth.service';
 
 /**
  * Builds the application exactly as it runs in production; the service, the tests and the
@@ -44,14 +43,7 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   app.set('etag', false);
   app.useGlobalFilters(new ErrorFilter());
   app.useGlobalPipes(createValidationPipe());
-  const upgrades = app.get(UpgradeAuthService);
-  app.useWebSocketAdapter(
-    new GatewayWsAdapter(app, {
-      authorize: (params, req) => upgrades.authorize(params.id ?? '', req),
-      maxFramesPerS: config.WS_MAX_FRAMES_PER_S,
-      frameBurst: config.WS_FRAME_BURST,
-    }),
-  );
+  app.useWebSocketAdapter(new GatewayLinkAdapter(app));
   // Swagger UI and the contract it shows, public: /docs, /docs/openapi.json, /docs/openapi.yaml.
   const { version } = require('../package.json') as { version: string };
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app, version), {

@@ -3,15 +3,19 @@ import { LoggerModule } from 'nestjs-pino';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { CamerasModule } from './cameras/cameras.module';
+import { InstanceIdentity } from './common/instance-identity';
 import { createRootLogger } from './common/request-logger';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
+import { appDataSourceOptions } from './data-source';
 import { DatabaseModule } from './database/database.module';
-import { EventsModule } from './events/events.module';
+import { GatewayLinkModule } from './gateway-link/gateway-link.module';
 import { GatewaysModule } from './gateways/gateways.module';
 import { HealthModule } from './health/health.module';
 import { OrgsModule } from './orgs/orgs.module';
 import { PairingModule } from './pairing/pairing.module';
+import { PresenceModule } from './presence/presence.module';
+import { SignalsModule } from './signals/signals.module';
 import { SitesModule } from './sites/sites.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
@@ -24,7 +28,9 @@ export class AppModule {
     const logger = createRootLogger(config.LOG_LEVEL);
     return {
       module: AppModule,
-      providers: [{ provide: ROOT_LOGGER, useValue: logger }],
+      global: true,
+      providers: [{ provide: ROOT_LOGGER, useValue: logger }, InstanceIdentity],
+      exports: [InstanceIdentity],
       imports: [
         ConfigModule.forRoot(config),
         // nestjs-pino carries the framework's and the services' log lines to the root logger. Its
@@ -32,17 +38,19 @@ export class AppModule {
         // not installed (`forRoutes: []`): `requestLogger` (app.factory.ts) writes the request
         // lines and binds the request to the services' lines itself, lazily.
         LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] }),
-        DatabaseModule.forRoot(config, databaseUrl),
-        EventsModule,
+        DatabaseModule.forRoot(appDataSourceOptions(config, databaseUrl)),
+        SignalsModule,
         AuthModule,
         OrgsModule,
         HealthModule,
         SitesModule,
         ApiKeysModule,
-        CamerasModule,
         GatewaysModule,
+        CamerasModule,
         PairingModule,
         TelemetryModule,
+        PresenceModule,
+        GatewayLinkModule,
       ],
     };
   }

@@ -1,4 +1,4 @@
-import { SignalBus } from '../src/events/signal-bus.service';
+import { SignalBus } from '../src/signals/signal-bus';
 import { bearer, createKey } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 import { eventually } from './support/ws-client';

@@ -1,5 +1,5 @@
 import { isoUtc } from '../src/common/time';
-import { apiTime } from '../src/gateways/gateway.queries';
+import { apiTime } from '../src/gateways/gateway.sql';
 import { createSite } from './support/factories';
 import { getGateway, insertGateways, ISO_Z, LIST_ITEM_KEYS, listGateways, GET_KEYS, Status, STATUSES } from './support/gateway-helpers';
 import { pairGateway } from './support/gateways';

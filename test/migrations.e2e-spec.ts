@@ -1,6 +1,6 @@
 import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { loadConfig } from '../src/config/config';
-import { dataSourceOptions } from '../src/database/data-source-options';
+import { appDataSourceOptions } from '../src/data-source';
 import { runMigrationsLocked } from '../src/database/migrate';
 import { MIGRATIONS } from '../src/database/migrations/index';
 import { createTestDatabase, dropTestDatabase } from './support/test-db';
@@ -8,7 +8,7 @@ import { createTestDatabase, dropTestDatabase } from './support/test-db';
 const config = loadConfig({ LOG_LEVEL: 'silent', DB_POOL_SIZE: '4' });
 
 function newDataSource(url: string): DataSource {
-  return new DataSource({ ...dataSourceOptions(config, url), logging: false });
+  return new DataSource({ ...appDataSourceOptions(config, url), logging: false });
 }
 
 async function appliedMigrations(ds: DataSource): Promise<string[]> {
@@ -86,7 +86,7 @@ describe('migrations', () => {
       async down(): Promise<void> {}
     }
     const strict = loadConfig({ LOG_LEVEL: 'silent', DB_POOL_SIZE: '3', DB_STATEMENT_TIMEOUT_MS: '200' });
-    const ds = new DataSource({ ...dataSourceOptions(strict, await freshDatabase()), logging: false, migrations: [...MIGRATIONS, SlowMigration1999999999999] });
+    const ds = new DataSource({ ...appDataSourceOptions(strict, await freshDatabase()), logging: false, migrations: [...MIGRATIONS, SlowMigration1999999999999] });
     sources.push(ds);
     await ds.initialize();
     await runMigrationsLocked(ds, () => undefined);

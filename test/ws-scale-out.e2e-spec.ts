@@ -1,4 +1,4 @@
-import { SignalBus } from '../src/events/signal-bus.service';
+import { SignalBus } from '../src/signals/signal-bus';
 import { bearer } from './support/factories';
 import { pairGateway } from './support/gateways';
 import { startTestApp, TestApp } from './support/test-app';

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
 import { ApiKey } from '../auth/api-key.entity';
+import { ApiKeysRepository } from '../auth/api-keys.repository';
 import { AuthContext } from '../auth/auth-context';
 import { AuthService } from '../auth/auth.service';
 import { hashKey, newKey, USER_KEY_PREFIX } from '../auth/key-hash';
@@ -24,7 +23,7 @@ function withinScope(auth: AuthContext, key: ApiKey): boolean {
 @Injectable()
 export class ApiKeysService {
   constructor(
-    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly keys: ApiKeysRepository,
     private readonly sites: SitesService,
     private readonly authService: AuthService,
   ) {}
@@ -36,32 +35,20 @@ export class ApiKeysService {
     }
     if (siteIds !== null) await this.sites.requireWritableSites(auth, siteIds, 'site_ids');
     const key = newKey(USER_KEY_PREFIX);
-    const row = await this.keys.save(
-      this.keys.create({ orgId: auth.orgId, name: dto.name, role: dto.role, siteIds, keyHash: hashKey(key), revokedAt: null }),
-    );
+    const row = await this.keys.create({ orgId: auth.orgId, name: dto.name, role: dto.role, siteIds, keyHash: hashKey(key) });
     return { ...toApiKeyResponse(row), key };
   }
 
   async list(auth: AuthContext, query: ListApiKeysQuery): Promise<Page<ApiKeyResponse>> {
-    const qb = this.keys
-      .createQueryBuilder('k')
-      .where('k.org_id = :orgId AND k.revoked_at IS NULL', { orgId: auth.orgId })
-      .orderBy('k.created_at', 'ASC')
-      .addOrderBy('k.id', 'ASC')
-      .take(query.limit ?? 100)
-      .skip(query.offset ?? 0);
-    if (auth.siteIds !== null) {
-      qb.andWhere('k.site_ids IS NOT NULL AND k.site_ids <@ CAST(:scope AS uuid[])', { scope: auth.siteIds });
-    }
-    const [rows, total] = await qb.getManyAndCount();
+    const [rows, total] = await this.keys.listActive(auth.orgId, auth.siteIds, query.limit, query.offset);
     return { data: rows.map(toApiKeyResponse), total };
   }
 
   /** Revokes the key: it is refused from the very next request on. */
   async revoke(auth: AuthContext, id: string): Promise<void> {
-    const key = await this.keys.findOne({ where: { id, orgId: auth.orgId, revokedAt: IsNull() } });
+    const key = await this.keys.findActive(id, auth.orgId);
     if (!key || !withinScope(auth, key)) throw ApiError.notFound('API key');
-    await this.keys.update({ id: key.id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+    await this.keys.revoke(key.id);
     await this.authService.revoked(key.id);
   }
 }

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index } from 'typeorm';
-import { OrgOwnedEntity } from '../orgs/org-owned.entity';
+import { OrgOwnedEntity } from '../database/org-owned.entity';
 import type { Role } from './roles';
 
 /** A user API key (`sk_live_...`). Only the SHA-256 of the key is stored. */

@@ -16,7 +16,7 @@ export type AuthenticatedRequest = Request & { auth?: AuthContext };
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly logger = new Logger('AuthGuard');
+  private readonly logger = new Logger(AuthGuard.name);
 
   constructor(
     private readonly reflector: Reflector,

@@ -1,8 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
-import { SignalBus } from '../events/signal-bus.service';
-import { ApiKey } from './api-key.entity';
+import { SignalBus } from '../signals/signal-bus';
+import { ApiKeysRepository } from './api-keys.repository';
 import { AuthContext } from './auth-context';
 import { hashKey, sameHash, USER_KEY_PREFIX } from './key-hash';
 
@@ -26,11 +24,11 @@ interface Cached {
  */
 @Injectable()
 export class AuthService implements OnModuleInit {
-  private readonly logger = new Logger('AuthService');
+  private readonly logger = new Logger(AuthService.name);
   private readonly cache = new Map<string, Cached>();
 
   constructor(
-    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly keys: ApiKeysRepository,
     private readonly bus: SignalBus,
   ) {}
 
@@ -54,7 +52,7 @@ export class AuthService implements OnModuleInit {
     const hit = this.cache.get(hash);
     if (hit && hit.expiresAt > Date.now() && sameHash(hit.keyHash, hash)) return hit.context;
     if (hit) this.cache.delete(hash);
-    const key = await this.keys.findOne({ where: { keyHash: hash, revokedAt: IsNull() } });
+    const key = await this.keys.findActiveByHash(hash);
     if (!key || !sameHash(key.keyHash, hash)) return undefined;
     const context: AuthContext = { orgId: key.orgId, keyId: key.id, role: key.role, siteIds: key.siteIds };
     if (this.cache.size >= CACHE_MAX_ENTRIES) {

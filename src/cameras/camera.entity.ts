@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Gateway } from '../gateways/gateway.entity';
-import { OrgOwnedEntity } from '../orgs/org-owned.entity';
+import { OrgOwnedEntity } from '../database/org-owned.entity';
 import { Site } from '../sites/site.entity';
 
 /** A camera of a site, optionally bound to the gateway that records it. */
@@ -15,7 +15,7 @@ export class Camera extends OrgOwnedEntity {
   @JoinColumn({ name: 'site_id' })
   site?: Site;
 
-  /** A gateway with bound cameras cannot be deleted (RESTRICT), as the API page says. */
+  /** A gateway with bound cameras cannot be deleted (RESTRICT), as the Gateway API says of DELETE /api/v1/gateways/{id}. */
   @Column({ name: 'gateway_id', type: 'uuid', nullable: true })
   gatewayId: string | null;
 

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { FindOptionsWhere, In, Repository } from 'typeorm';
 import { AuthContext, canSeeSite } from '../auth/auth-context';
 import { ApiError } from '../common/api-error';
 import { Page } from '../common/pagination.dto';
 import { isoUtc } from '../common/time';
-import { Gateway } from '../gateways/gateway.entity';
+import { GatewaysService } from '../gateways/gateways.service';
 import { SitesService } from '../sites/sites.service';
 import { Camera } from './camera.entity';
+import { CamerasRepository } from './cameras.repository';
 import { CameraResponse, CreateCameraDto, ListCamerasQuery, UpdateCameraDto } from './dto/camera.dto';
 
 function toCameraResponse(camera: Camera): CameraResponse {
@@ -34,35 +33,27 @@ function referenceGone(e: unknown): never {
 @Injectable()
 export class CamerasService {
   constructor(
-    @InjectRepository(Camera) private readonly cameras: Repository<Camera>,
-    @InjectRepository(Gateway) private readonly gateways: Repository<Gateway>,
+    private readonly cameras: CamerasRepository,
+    private readonly gateways: GatewaysService,
     private readonly sites: SitesService,
   ) {}
 
   async create(auth: AuthContext, dto: CreateCameraDto): Promise<CameraResponse> {
     await this.sites.requireWritableSite(auth, dto.site_id);
-    if (dto.gateway_id) await this.requireWritableGateway(auth, dto.gateway_id);
+    if (dto.gateway_id) await this.gateways.requireWritableGateway(auth, dto.gateway_id);
     const camera = await this.cameras
-      .save(this.cameras.create({ orgId: auth.orgId, siteId: dto.site_id, gatewayId: dto.gateway_id ?? null, name: dto.name }))
+      .create({ orgId: auth.orgId, siteId: dto.site_id, gatewayId: dto.gateway_id ?? null, name: dto.name })
       .catch(referenceGone);
     return toCameraResponse(camera);
   }
 
   async list(auth: AuthContext, query: ListCamerasQuery): Promise<Page<CameraResponse>> {
-    const where: FindOptionsWhere<Camera> = { orgId: auth.orgId };
-    if (query.gateway_id) where.gatewayId = query.gateway_id;
+    let siteIds = auth.siteIds;
     if (query.site_id) {
       if (!canSeeSite(auth, query.site_id)) return { data: [], total: 0 };
-      where.siteId = query.site_id;
-    } else if (auth.siteIds !== null) {
-      where.siteId = In(auth.siteIds);
+      siteIds = [query.site_id];
     }
-    const [rows, total] = await this.cameras.findAndCount({
-      where,
-      order: { createdAt: 'ASC', id: 'ASC' },
-      take: query.limit ?? 100,
-      skip: query.offset ?? 0,
-    });
+    const [rows, total] = await this.cameras.list({ orgId: auth.orgId, siteIds, gatewayId: query.gateway_id, limit: query.limit, offset: query.offset });
     return { data: rows.map(toCameraResponse), total };
   }
 
@@ -80,35 +71,23 @@ export class CamerasService {
       camera.siteId = dto.site_id;
     }
     if (dto.gateway_id !== undefined) {
-      if (dto.gateway_id !== null) await this.requireWritableGateway(auth, dto.gateway_id);
+      if (dto.gateway_id !== null) await this.gateways.requireWritableGateway(auth, dto.gateway_id);
       camera.gatewayId = dto.gateway_id;
     }
     if (dto.name !== undefined) camera.name = dto.name;
-    await this.cameras
-      .update({ id: camera.id, orgId: auth.orgId }, { name: camera.name, siteId: camera.siteId, gatewayId: camera.gatewayId })
-      .catch(referenceGone);
+    await this.cameras.update(camera.id, auth.orgId, { name: camera.name, siteId: camera.siteId, gatewayId: camera.gatewayId }).catch(referenceGone);
     return toCameraResponse(camera);
   }
 
   async delete(auth: AuthContext, id: string): Promise<void> {
     const camera = await this.findVisible(auth, id);
-    await this.cameras.delete({ id: camera.id, orgId: auth.orgId });
+    await this.cameras.delete(camera.id, auth.orgId);
   }
 
   /** Another org's camera, or one outside the key's sites, does not exist for this caller. */
   private async findVisible(auth: AuthContext, id: string): Promise<Camera> {
-    const camera = await this.cameras.findOne({ where: { id, orgId: auth.orgId } });
+    const camera = await this.cameras.findInOrg(id, auth.orgId);
     if (!camera || !canSeeSite(auth, camera.siteId)) throw ApiError.notFound('Camera');
     return camera;
-  }
-
-  /** A gateway named in a body: of the caller's org (else 400) and within the key's sites (else 403). */
-  private async requireWritableGateway(auth: AuthContext, gatewayId: string): Promise<Gateway> {
-    const gateway = await this.gateways.findOne({ where: { id: gatewayId, orgId: auth.orgId } });
-    if (!gateway) {
-      throw ApiError.validation('gateway_id is not a gateway of your org', [{ field: 'gateway_id', message: 'must exist in your org' }]);
-    }
-    if (!canSeeSite(auth, gateway.siteId)) throw ApiError.forbidden(`Your API key is not allowed to use gateway ${gateway.id}`);
-    return gateway;
   }
 }

@@ -3,10 +3,16 @@ import { Logger } from '@nestjs/common';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../config/config';
-import { dataSourceOptions } from '../database/data-source-options';
+import { ApiKey } from '../auth/api-key.entity';
+import { ApiKeysRepository } from '../auth/api-keys.repository';
+import { appDataSourceOptions } from '../data-source';
 import { resolveDatabase } from '../database/database-url';
 import { runMigrationsLocked } from '../database/migrate';
+import { Transactions } from '../database/transactions';
+import { OrgsRepository } from '../orgs/orgs.repository';
 import { OrgsService } from '../orgs/orgs.service';
+import { Site } from '../sites/site.entity';
+import { SitesRepository } from '../sites/sites.repository';
 
 const USAGE = `usage: npm run admin -- org create --name "Acme" [--site-name "Head office"]
 
@@ -22,7 +28,7 @@ function fail(message: string, code = 2): never {
 /** Human-facing progress goes to stderr so that stdout is exactly one JSON object. */
 const progress = (m: string) => process.stderr.write(`${m}\n`);
 
-export async function runAdmin(argv: string[]): Promise<void> {
+async function runAdmin(argv: string[]): Promise<void> {
   // Library messages go to stderr too; stdout carries only the result.
   const toStderr = (m: unknown) => progress(String(m));
   Logger.overrideLogger({ log: toStderr, error: toStderr, warn: toStderr, debug: () => undefined, verbose: () => undefined });
@@ -52,11 +58,17 @@ export async function runAdmin(argv: string[]): Promise<void> {
     throw e;
   }
   const database = await resolveDatabase(config, progress);
-  const dataSource = new DataSource({ ...dataSourceOptions(config, database.url), logging: ['error'] });
+  const dataSource = new DataSource({ ...appDataSourceOptions(config, database.url), logging: ['error'] });
   try {
     await dataSource.initialize();
     await runMigrationsLocked(dataSource, progress);
-    const created = await new OrgsService(dataSource).createOrg(name, siteName);
+    const orgs = new OrgsService(
+      new Transactions(dataSource),
+      new OrgsRepository(),
+      new SitesRepository(dataSource.getRepository(Site)),
+      new ApiKeysRepository(dataSource.getRepository(ApiKey)),
+    );
+    const created = await orgs.createOrg(name, siteName);
     process.stdout.write(`${JSON.stringify(created)}\n`);
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();

@@ -3,16 +3,16 @@ import type { NextFunction, Request, Response } from 'express';
 import { json } from 'express';
 import { ApiError } from './api-error';
 
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 /** Deeper JSON is refused before anything walks it (validation and transformation recurse). */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 /**
  * JSON bodies only, objects only, at most 64 KiB (413 beyond), valid UTF-8 only (the decoder
  * would otherwise replace bad bytes with U+FFFD and store something the caller did not send).
  */
-export const jsonBody = json({
+const jsonBody = json({
   limit: MAX_BODY_BYTES,
   strict: true,
   type: () => true,

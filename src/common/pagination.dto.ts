@@ -1,15 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { parseDecimalInteger } from './integer';
 
-/**
- * Query strings arrive as text: only a plain decimal integer becomes a number (leading zeros
- * allowed, at most 15 significant digits so the number is exact); anything else fails IsInt.
- */
-export const toInteger = ({ value }: { value: unknown }) => {
-  const match = typeof value === 'string' ? /^(-?)0*(\d{1,15})$/.exec(value) : null;
-  return match ? Number(`${match[1]}${match[2]}`) : value;
-};
+/** Query strings arrive as text: only a plain decimal integer becomes a number; anything else fails IsInt. */
+const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' ? (parseDecimalInteger(value) ?? value) : value);
 
 export class PaginationQuery {
   @ApiPropertyOptional({ description: 'Page size', type: 'integer', format: 'int32', minimum: 1, maximum: 1000, default: 100 })
@@ -18,7 +13,7 @@ export class PaginationQuery {
   @IsInt()
   @Min(1)
   @Max(1000)
-  limit?: number;
+  limit: number = 100;
 
   @ApiPropertyOptional({ description: 'Rows to skip', type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000_000, default: 0 })
   @IsOptional()
@@ -26,7 +21,7 @@ export class PaginationQuery {
   @IsInt()
   @Min(0)
   @Max(1_000_000_000)
-  offset?: number;
+  offset: number = 0;
 }
 
 /**

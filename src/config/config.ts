@@ -10,9 +10,9 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { parseDecimalInteger } from '../common/integer';
 
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' ? (parseDecimalInteger(value.trim()) ?? value) : value);
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 

@@ -1,18 +1,20 @@
 import { DataSourceOptions } from 'typeorm';
+
+export type EntityList = NonNullable<DataSourceOptions['entities']>;
 import { AppConfig } from '../config/config';
-import { ENTITIES } from './entities';
 import { TypeOrmLogger } from './typeorm-logger';
 import { MIGRATIONS } from './migrations/index';
 
 /**
- * TypeORM options for the service, the CLI and the tests alike. Every wait is bounded: the pool
- * size, the time to get a connection, and the time one statement may run.
+ * TypeORM options for the service, the CLI and the tests alike (the entities come from the
+ * composition root, src/data-source.ts). Every wait is bounded: the pool size, the time to get a
+ * connection, and the time one statement may run.
  */
-export function dataSourceOptions(config: AppConfig, url: string): DataSourceOptions {
+export function dataSourceOptions(config: AppConfig, url: string, entities: EntityList): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     // gen_random_uuid() is built into PostgreSQL 13+: no extension to install.
     uuidExtension: 'pgcrypto',

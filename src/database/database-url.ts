@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { AppConfig } from '../config/config';
 import { startEmbeddedPostgres } from './embedded-postgres';
 
-export const EMBEDDED_DATABASE = 'novavms';
+const EMBEDDED_DATABASE = 'novavms';
 
 export interface DatabaseTarget {
   url: string;
@@ -11,7 +11,7 @@ export interface DatabaseTarget {
 }
 
 /** Creates `name` on the server behind `adminUrl` unless it exists. */
-export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {

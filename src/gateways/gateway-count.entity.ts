@@ -1,5 +1,4 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { Org } from '../orgs/org.entity';
 import { Site } from '../sites/site.entity';
 
 /**
@@ -16,9 +15,9 @@ export class GatewayCount {
   @PrimaryColumn({ name: 'site_id', type: 'uuid' })
   siteId: string;
 
-  @ManyToOne(() => Org, { onDelete: 'CASCADE' })
+  @ManyToOne('Org', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'org_id' })
-  org?: Org;
+  org?: unknown;
 
   @ManyToOne(() => Site, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'site_id' })

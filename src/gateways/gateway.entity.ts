@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, UpdateDateColumn } from 'typeorm';
-import { OrgOwnedEntity } from '../orgs/org-owned.entity';
+import { OrgOwnedEntity } from '../database/org-owned.entity';
 import { Site } from '../sites/site.entity';
 
 export const GATEWAY_STATUSES = ['registered', 'online', 'offline', 'disabled'] as const;

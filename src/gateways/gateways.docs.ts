@@ -4,7 +4,7 @@ import { GatewayListResponse, GatewayResponse } from './dto/gateway.dto';
 const BASE = 'https://novavms.novalien.com';
 const ID = '8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c';
 
-export const GATEWAY_EXAMPLE = {
+const GATEWAY_EXAMPLE = {
   id: ID,
   name: 'Acme Logistics — Warehouse A',
   site_id: 'b5e9f3a1-2c4d-4e6f-8a1b-3c5d7e9f1a2b',
@@ -20,7 +20,7 @@ const samples = (curl: string, js: string, python: string) => [
   { lang: 'Python', label: 'Python SDK', source: python },
 ];
 
-/** The published page's text for each gateway operation, kept beside the code it documents. */
+/** The published Gateway API's text for each gateway operation (openapi/openapi.json is built from it), kept beside the code it documents. */
 export const GATEWAY_DOCS = {
   list: {
     operationId: 'gateways_list',

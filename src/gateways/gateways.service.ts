@@ -1,24 +1,28 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AuthContext, canSeeSite } from '../auth/auth-context';
 import { ApiError } from '../common/api-error';
 import { Page } from '../common/pagination.dto';
-import { PoolReads } from '../database/pool-reads';
-import { CLOSE_DELETED, CLOSE_DISABLED } from '../events/close-codes';
-import { Signal, SignalBus } from '../events/signal-bus.service';
+import { Transactions } from '../database/transactions';
+import { Signal, SignalBus } from '../signals/signal-bus';
 import { SitesService } from '../sites/sites.service';
+import { BoundCameras } from './bound-cameras';
 import { GatewayListResponse, GatewayResponse, GatewaySummary, ListGatewaysQuery, UpdateGatewayDto } from './dto/gateway.dto';
 import { Gateway } from './gateway.entity';
-import { GatewayRow, listGatewaysQueries, SQL_GATEWAY_BY_ID, toGatewayResponse, toGatewaySummary } from './gateway.queries';
+import { toGatewayResponse, toGatewaySummary } from './gateway-response';
+import type { GatewayRow } from './gateway.sql';
+import { GatewaysRepository } from './gateways.repository';
+import { PairingCodesRepository } from './pairing-codes.repository';
 import { isAllowedTransition } from './transitions';
 
 @Injectable()
 export class GatewaysService {
-  private readonly logger = new Logger('Gateways');
+  private readonly logger = new Logger(GatewaysService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly reads: PoolReads,
+    private readonly transactions: Transactions,
+    private readonly gateways: GatewaysRepository,
+    private readonly codes: PairingCodesRepository,
+    private readonly cameras: BoundCameras,
     private readonly sites: SitesService,
     private readonly bus: SignalBus,
   ) {}
@@ -30,11 +34,7 @@ export class GatewaysService {
       if (!canSeeSite(auth, query.site_id)) return { data: [], total: 0 };
       siteIds = [query.site_id];
     }
-    const sql = listGatewaysQueries({ orgId: auth.orgId, siteIds, status: query.status, limit: query.limit ?? 100, offset: query.offset ?? 0 });
-    const [rows, [{ total }]] = await Promise.all([
-      this.reads.rows<GatewayRow>(sql.page, sql.pageParams),
-      this.reads.rows<{ total: number }>(sql.count, sql.countParams),
-    ]);
+    const { rows, total } = await this.gateways.list({ orgId: auth.orgId, siteIds, status: query.status, limit: query.limit, offset: query.offset });
     return { data: rows.map(toGatewaySummary), total } satisfies GatewayListResponse;
   }
 
@@ -52,8 +52,8 @@ export class GatewaysService {
         { field: 'body', message: 'at least one of name, site_id, status is required' },
       ]);
     }
-    const updated = await this.dataSource.transaction(async (m) => {
-      const gateway = await m.getRepository(Gateway).findOne({ where: { id, orgId: auth.orgId }, lock: { mode: 'pessimistic_write' } });
+    const updated = await this.transactions.run(async (m) => {
+      const gateway = await this.gateways.lockForUpdate(id, auth.orgId, m);
       if (!gateway || !canSeeSite(auth, gateway.siteId)) throw ApiError.notFound('Gateway');
       if (dto.site_id !== undefined) await this.sites.requireWritableSite(auth, dto.site_id, 'site_id', m);
       if (dto.status !== undefined && !isAllowedTransition(gateway.status, dto.status)) {
@@ -64,22 +64,18 @@ export class GatewaysService {
           },
         ]);
       }
-      const changes: Partial<Gateway> = {};
+      const changes: Partial<Pick<Gateway, 'name' | 'siteId' | 'status'>> = {};
       if (dto.name !== undefined) changes.name = dto.name;
       if (dto.site_id !== undefined) changes.siteId = dto.site_id;
       if (dto.status !== undefined) changes.status = dto.status;
-      if (dto.status === 'disabled') {
-        // "The code of a disabled gateway can no longer be redeemed" — not even after re-enabling.
-        await m.query('DELETE FROM pairing_codes WHERE gateway_id = $1 AND redeemed_at IS NULL', [gateway.id]);
-      }
-      await m.getRepository(Gateway).update({ id: gateway.id }, changes);
-      const [row] = await m.query<GatewayRow[]>(SQL_GATEWAY_BY_ID, [gateway.id, auth.orgId]);
-      return row;
+      if (dto.status === 'disabled') await this.codes.deleteUnredeemedOf(gateway.id, m);
+      await this.gateways.update(gateway.id, changes, m);
+      return (await this.gateways.findById(gateway.id, auth.orgId, m))!;
     });
     if (dto.status) this.logger.log(`org ${auth.orgId}: gateway ${id} set to ${dto.status} (key ${auth.keyId})`);
     if (dto.status === 'disabled') {
-      // Wherever its socket lives, it closes with 4403.
-      await this.signal({ type: 'gateway.disconnect', gatewayId: id, code: CLOSE_DISABLED, reason: 'gateway disabled' });
+      // Wherever its socket lives, it closes (4403).
+      await this.signal({ type: 'gateway.disconnect', gatewayId: id, reason: 'disabled' });
     }
     return toGatewayResponse(updated);
   }
@@ -89,19 +85,31 @@ export class GatewaysService {
    * still bound to it must be moved or deleted first (FK RESTRICT backs this up against races).
    */
   async delete(auth: AuthContext, id: string): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      const gateway = await m.getRepository(Gateway).findOne({ where: { id, orgId: auth.orgId }, lock: { mode: 'pessimistic_write' } });
+    await this.transactions.run(async (m) => {
+      const gateway = await this.gateways.lockForUpdate(id, auth.orgId, m);
       if (!gateway || !canSeeSite(auth, gateway.siteId)) throw ApiError.notFound('Gateway');
-      const [{ n }] = await m.query('SELECT count(*)::int AS n FROM cameras WHERE gateway_id = $1', [gateway.id]);
+      const n = await this.cameras.countBoundTo(gateway.id, m);
       if (n > 0) {
         throw ApiError.validation(`Gateway still has ${n} bound camera(s); move or delete them first`, [
           { field: 'id', message: `${n} camera(s) are bound to this gateway` },
         ]);
       }
-      await m.getRepository(Gateway).delete({ id: gateway.id });
+      await this.gateways.delete(gateway.id, m);
     });
     this.logger.log(`org ${auth.orgId}: gateway ${id} deleted (key ${auth.keyId})`);
-    await this.signal({ type: 'gateway.disconnect', gatewayId: id, code: CLOSE_DELETED, reason: 'gateway deleted' });
+    await this.signal({ type: 'gateway.disconnect', gatewayId: id, reason: 'deleted' });
+  }
+
+  /**
+   * A gateway named in a request body (a camera's gateway_id): of the caller's org (else 400)
+   * and within the key's sites (else 403).
+   */
+  async requireWritableGateway(auth: AuthContext, gatewayId: string): Promise<void> {
+    const gateway = await this.gateways.findById(gatewayId, auth.orgId);
+    if (!gateway) {
+      throw ApiError.validation('gateway_id is not a gateway of your org', [{ field: 'gateway_id', message: 'must exist in your org' }]);
+    }
+    if (!canSeeSite(auth, gateway.site_id)) throw ApiError.forbidden(`Your API key is not allowed to use gateway ${gateway.id}`);
   }
 
   /**
@@ -113,8 +121,8 @@ export class GatewaysService {
   }
 
   /** Another org's gateway, or one outside the key's sites, does not exist for this caller (404). */
-  async findVisible(auth: AuthContext, id: string): Promise<GatewayRow> {
-    const [gateway] = await this.reads.rows<GatewayRow>(SQL_GATEWAY_BY_ID, [id, auth.orgId]);
+  private async findVisible(auth: AuthContext, id: string): Promise<GatewayRow> {
+    const gateway = await this.gateways.findById(id, auth.orgId);
     if (!gateway || !canSeeSite(auth, gateway.site_id)) throw ApiError.notFound('Gateway');
     return gateway;
   }

@@ -5,7 +5,7 @@ export const SETTABLE_STATUSES = ['disabled', 'offline'] as const;
 export type SettableStatus = (typeof SETTABLE_STATUSES)[number];
 
 /**
- * The API page's transitions, exactly: online|offline|registered → disabled, and
+ * The Gateway API's transitions (PATCH /api/v1/gateways/{id}), exactly: online|offline|registered → disabled, and
  * disabled → offline. Everything else (including "no change") is refused.
  */
 export function isAllowedTransition(from: GatewayStatus, to: SettableStatus): boolean {

@@ -1,10 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ApiEndpoint } from '../common/api-docs';
-import { DataSource } from 'typeorm';
 import { Public } from '../auth/authenticated.decorator';
+import { ApiEndpoint } from '../common/api-docs';
 import { ApiError } from '../common/api-error';
-import { SignalBus } from '../events/signal-bus.service';
+import { Sql } from '../database/sql';
+import { SignalBus } from '../signals/signal-bus';
 
 export class HealthResponse {
   @ApiProperty({ example: 'ok' }) status: string;
@@ -14,7 +14,7 @@ export class HealthResponse {
 @Controller()
 export class HealthController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sql: Sql,
     private readonly bus: SignalBus,
   ) {}
 
@@ -53,7 +53,7 @@ export class HealthController {
       throw new ApiError('service_unavailable', 'The signal connection to the database is down; reconnecting', undefined, { 'Retry-After': '1' });
     }
     try {
-      await this.dataSource.query('SELECT 1');
+      await this.sql.run('SELECT 1');
     } catch {
       throw new ApiError('service_unavailable', 'The database does not answer', undefined, { 'Retry-After': '1' });
     }

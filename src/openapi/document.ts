@@ -25,7 +25,7 @@ const TAGS: [string, string][] = [
 ];
 
 /** Keys sorted at every level, so the serialised document is byte-stable between runs. */
-export function sortKeys(value: unknown): unknown {
+function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
     return Object.fromEntries(

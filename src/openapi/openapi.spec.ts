@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderOpenApi } from './generate';
+import { renderOpenApi } from '../cli/generate-openapi';
 
 const ROOT = join(__dirname, '..', '..');
 const committed = (name: string) => readFileSync(join(ROOT, 'openapi', name), 'utf8');

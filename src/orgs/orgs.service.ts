@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { ApiKey } from '../auth/api-key.entity';
+import { EntityManager } from 'typeorm';
+import { ApiKeysRepository } from '../auth/api-keys.repository';
 import { hashKey, newKey, USER_KEY_PREFIX } from '../auth/key-hash';
-import { Site } from '../sites/site.entity';
-import { Org } from './org.entity';
+import { Transactions } from '../database/transactions';
+import { SitesRepository } from '../sites/sites.repository';
+import { OrgsRepository } from './orgs.repository';
 
 export interface CreatedOrg {
   org_id: string;
@@ -11,18 +12,21 @@ export interface CreatedOrg {
   api_key: string;
 }
 
-const BOOTSTRAP_LOCK_KEY = 0x4e6f7662; // "Novb"
-
 /** Orgs are made by whoever runs the deployment (CLI, bootstrap), never over the public API. */
 @Injectable()
 export class OrgsService {
-  private readonly logger = new Logger('Bootstrap');
+  private readonly logger = new Logger(OrgsService.name);
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly orgs: OrgsRepository,
+    private readonly sites: SitesRepository,
+    private readonly keys: ApiKeysRepository,
+  ) {}
 
   /** A new org with its first site and an admin key, in one transaction. */
   async createOrg(name: string, siteName = 'Default site', adminKey?: string): Promise<CreatedOrg> {
-    return this.dataSource.transaction((manager) => this.insertOrg(manager, name, siteName, adminKey));
+    return this.transactions.run((m) => this.insertOrg(m, name, siteName, adminKey));
   }
 
   /**
@@ -31,11 +35,9 @@ export class OrgsService {
    * start at once; a transaction-scoped advisory lock lets exactly one of them do it.
    */
   async bootstrap(adminKey?: string): Promise<CreatedOrg | undefined> {
-    const created = await this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK_KEY]);
-      const [{ exists }] = await manager.query('SELECT EXISTS (SELECT 1 FROM orgs) AS "exists"');
-      if (exists) return undefined;
-      return this.insertOrg(manager, 'Default', 'Default site', adminKey);
+    const created = await this.transactions.run(async (m) => {
+      if (!(await this.orgs.lockBootstrapAndCheckEmpty(m))) return undefined;
+      return this.insertOrg(m, 'Default', 'Default site', adminKey);
     });
     if (created) {
       if (adminKey) {
@@ -50,13 +52,11 @@ export class OrgsService {
     return created;
   }
 
-  private async insertOrg(manager: EntityManager, name: string, siteName: string, adminKey?: string): Promise<CreatedOrg> {
-    const org = await manager.save(manager.create(Org, { name }));
-    const site = await manager.save(manager.create(Site, { orgId: org.id, name: siteName }));
+  private async insertOrg(m: EntityManager, name: string, siteName: string, adminKey?: string): Promise<CreatedOrg> {
+    const org = await this.orgs.create(name, m);
+    const site = await this.sites.create(org.id, siteName, m);
     const key = adminKey ?? newKey(USER_KEY_PREFIX);
-    await manager.save(
-      manager.create(ApiKey, { orgId: org.id, name: 'admin', role: 'admin', siteIds: null, keyHash: hashKey(key), revokedAt: null }),
-    );
+    await this.keys.create({ orgId: org.id, name: 'admin', role: 'admin', siteIds: null, keyHash: hashKey(key) }, m);
     return { org_id: org.id, site_id: site.id, api_key: key };
   }
 }

@@ -1,10 +1,9 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { ApiError } from '../common/api-error';
 import { KeyedQueue } from '../common/keyed-queue';
 import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/config';
-import { SQL_COUNT_ALL_GUESSES, SQL_GUESSES_OF_ADDRESS, SQL_PRUNE_GUESSES, SQL_RECORD_GUESS } from './pairing.queries';
+import { PairingGuessesRepository } from './pairing-guesses.repository';
 
 /** Addresses remembered as over their limit; beyond it the oldest entries are forgotten (and re-read if they come back). */
 const MAX_REMEMBERED = 100_000;
@@ -28,7 +27,7 @@ const PRUNE_BATCH = 10_000;
  */
 @Injectable()
 export class GuessLimiterService implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger('PairingGuesses');
+  private readonly logger = new Logger(GuessLimiterService.name);
   /** Address → Date.now() until which it is refused. */
   private readonly refusedUntil = new Map<string, number>();
   private readonly queue = new KeyedQueue();
@@ -36,7 +35,7 @@ export class GuessLimiterService implements OnModuleInit, OnApplicationShutdown 
   private surge = false;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly guesses: PairingGuessesRepository,
     private readonly config: AppConfig,
   ) {
     this.survey = new PeriodicTask('pairing guess survey', config.PAIR_GUESS_SURGE_CHECK_INTERVAL_MS, () => this.surveyGuesses(), this.logger);
@@ -68,15 +67,13 @@ export class GuessLimiterService implements OnModuleInit, OnApplicationShutdown 
     return this.queue.run(address, async () => {
       const refusal = this.refusal(address);
       if (refusal) throw refusal;
-      const [{ expiries }] = await this.dataSource.query(SQL_GUESSES_OF_ADDRESS, [address, this.config.PAIR_GUESS_WINDOW_S]);
-      this.refuseWhenOver(address, expiries, false);
+      this.refuseWhenOver(address, await this.guesses.expiriesOf(address, this.config.PAIR_GUESS_WINDOW_S), false);
       try {
         return await lookup();
       } catch (e) {
         if (e instanceof ApiError && e.code === 'not_found') {
-          const [recorded] = await this.dataSource.query(SQL_RECORD_GUESS, [address, this.config.PAIR_GUESS_WINDOW_S]);
           // This guess is answered (404); the next call from the address is refused if it was the last allowed.
-          this.refuseWhenOver(address, recorded.expiries, true);
+          this.refuseWhenOver(address, await this.guesses.record(address, this.config.PAIR_GUESS_WINDOW_S), true);
         }
         throw e;
       }
@@ -109,13 +106,13 @@ export class GuessLimiterService implements OnModuleInit, OnApplicationShutdown 
   /** Surge or not, across the deployment; and old guesses dropped a bounded batch at a time. */
   private async surveyGuesses(): Promise<void> {
     const windowS = this.config.PAIR_GUESS_WINDOW_S;
-    const [{ n }] = await this.dataSource.query(SQL_COUNT_ALL_GUESSES, [windowS]);
+    const n = await this.guesses.countAll(windowS);
     const surge = n >= this.config.PAIR_GUESS_LIMIT_TOTAL;
     if (surge !== this.surge) {
       this.logger.warn(surge ? `pairing guess surge: ${n} unknown codes in ${windowS}s across the deployment; allowance per address tightened` : 'pairing guess surge over');
       this.surge = surge;
     }
-    await this.dataSource.query(SQL_PRUNE_GUESSES, [windowS, PRUNE_BATCH]);
+    await this.guesses.prune(windowS, PRUNE_BATCH);
     const now = Date.now();
     for (const [address, until] of this.refusedUntil) if (until <= now) this.refusedUntil.delete(address);
   }

@@ -3,12 +3,12 @@ import { ApiError } from '../common/api-error';
 import { clientGuessAddress } from './client-address.decorator';
 import type { GuessLimiterService } from './guess-limiter.service';
 
-export const PAIR_PATH = '/api/v1/gateways/pair';
+const PAIR_PATH = '/api/v1/gateways/pair';
 
 /** How long a refusal is held before it is sent: a refused client's connections each make at most one call a second. */
-export const REFUSAL_HOLD_MS = 1000;
+const REFUSAL_HOLD_MS = 1000;
 /** Pair calls of one address in progress (running or queued) on this instance; more are refused. */
-export const MAX_IN_FLIGHT_PER_ADDRESS = 64;
+const MAX_IN_FLIGHT_PER_ADDRESS = 64;
 /** Refusals held at once, across addresses; beyond, they are sent at once (the connection still closes). */
 const MAX_HELD = 10_000;
 

@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
+import { GatewaysModule } from '../gateways/gateways.module';
+import { OrgsModule } from '../orgs/orgs.module';
 import { SitesModule } from '../sites/sites.module';
 import { GuessLimiterService } from './guess-limiter.service';
+import { PairingGuessesRepository } from './pairing-guesses.repository';
 import { PairingController } from './pairing.controller';
 import { PairingService } from './pairing.service';
 
 @Module({
-  imports: [SitesModule],
+  imports: [GatewaysModule, OrgsModule, SitesModule],
   controllers: [PairingController],
-  providers: [PairingService, GuessLimiterService],
+  providers: [PairingGuessesRepository, PairingService, GuessLimiterService],
   exports: [GuessLimiterService],
 })
 export class PairingModule {}

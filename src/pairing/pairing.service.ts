@@ -1,25 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuthContext } from '../auth/auth-context';
 import { GATEWAY_KEY_PREFIX, hashKey, newKey } from '../auth/key-hash';
 import { ApiError } from '../common/api-error';
 import { isoUtc } from '../common/time';
 import { AppConfig } from '../config/config';
+import { Transactions } from '../database/transactions';
+import { GatewaysRepository } from '../gateways/gateways.repository';
+import { PairingCodesRepository } from '../gateways/pairing-codes.repository';
+import { OrgsRepository } from '../orgs/orgs.repository';
 import { SitesService } from '../sites/sites.service';
 import { GuessLimiterService } from './guess-limiter.service';
 import { GeneratePairingCodeDto, PairDto, PairingCodeResponse, PairResponse } from './dto/pairing.dto';
 import { generatePairingCode, normalizePairingCode } from './pairing-code';
-import {
-  SQL_ACTIVE_CODES,
-  SQL_CODE_IS_LIVE,
-  SQL_FIND_CODE_FOR_REDEMPTION,
-  SQL_INSERT_CODE,
-  SQL_INSERT_REGISTERED_GATEWAY,
-  SQL_LOCK_CODE,
-  SQL_LOCK_ORG,
-  SQL_PAIR_GATEWAY,
-  SQL_REDEEM_CODE,
-} from './pairing.queries';
 import { iceServers } from './turn-credentials';
 
 /** Codes are unique among live codes; a clash is retried with a fresh draw. */
@@ -27,10 +20,13 @@ const MAX_CODE_DRAWS = 20;
 
 @Injectable()
 export class PairingService {
-  private readonly logger = new Logger('Pairing');
+  private readonly logger = new Logger(PairingService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly orgs: OrgsRepository,
+    private readonly gateways: GatewaysRepository,
+    private readonly codes: PairingCodesRepository,
     private readonly sites: SitesService,
     private readonly config: AppConfig,
     private readonly guesses: GuessLimiterService,
@@ -43,18 +39,18 @@ export class PairingService {
    */
   async generate(auth: AuthContext, dto: GeneratePairingCodeDto): Promise<PairingCodeResponse> {
     await this.sites.requireWritableSite(auth, dto.site_id);
-    const result = await this.dataSource.transaction(async (m) => {
-      await m.query(SQL_LOCK_ORG, [auth.orgId]);
-      const [active] = await m.query(SQL_ACTIVE_CODES, [auth.orgId]);
+    const result = await this.transactions.run(async (m) => {
+      await this.orgs.lockForUpdate(auth.orgId, m);
+      const active = await this.codes.activeCodes(auth.orgId, m);
       if (active.n >= this.config.PAIRING_MAX_ACTIVE_CODES) {
         throw ApiError.rateLimited(
           `This org already has ${active.n} active pairing codes (at most ${this.config.PAIRING_MAX_ACTIVE_CODES}); redeem one or wait for it to expire`,
-          active.first_expiry_s ?? 1,
+          active.firstExpiryS ?? 1,
         );
       }
-      const [gateway] = await m.query(SQL_INSERT_REGISTERED_GATEWAY, [auth.orgId, dto.site_id, dto.name]);
-      const code = await this.insertUniqueCode(m, auth.orgId, gateway.id);
-      return { id: gateway.id as string, ...code };
+      const gatewayId = await this.gateways.insertRegistered(auth.orgId, dto.site_id, dto.name, m);
+      const code = await this.insertUniqueCode(m, auth.orgId, gatewayId);
+      return { id: gatewayId, ...code };
     });
     this.logger.log(`org ${auth.orgId}: pairing code issued for new gateway ${result.id} (key ${auth.keyId})`);
     return { id: result.id, pairing_code: result.code, expires_at: isoUtc(result.expiresAt), status: 'registered' };
@@ -81,15 +77,15 @@ export class PairingService {
    */
   private async redeem(code: string, dto: PairDto): Promise<PairResponse> {
     const apiKey = newKey(GATEWAY_KEY_PREFIX);
-    const paired = await this.dataSource.transaction(async (m) => {
+    const paired = await this.transactions.run(async (m) => {
       // Prefer the live code when an old, redeemed or expired one had the same characters.
-      const [row] = await m.query(SQL_FIND_CODE_FOR_REDEMPTION, [code]);
+      const row = await this.codes.findForRedemption(code, m);
       if (!row) throw ApiError.notFound('Pairing code');
       if (row.redeemed_at !== null) throw new ApiError('conflict', 'This pairing code has already been redeemed');
       if (row.expired) throw new ApiError('gone', 'This pairing code has expired; generate a new one');
-      await m.query(SQL_REDEEM_CODE, [row.id]);
-      await m.query(SQL_PAIR_GATEWAY, [row.gateway_id, hashKey(apiKey), dto.name ?? null, dto.version ?? null, dto.local_ip ?? null]);
-      return { gatewayId: row.gateway_id as string, orgId: row.org_id as string };
+      await this.codes.redeem(row.id, m);
+      await this.gateways.markPaired(row.gateway_id, { keyHash: hashKey(apiKey), name: dto.name ?? null, version: dto.version ?? null, localIp: dto.local_ip ?? null }, m);
+      return { gatewayId: row.gateway_id, orgId: row.org_id };
     });
     this.logger.log(`org ${paired.orgId}: gateway ${paired.gatewayId} paired`);
     return {
@@ -107,11 +103,9 @@ export class PairingService {
   private async insertUniqueCode(m: EntityManager, orgId: string, gatewayId: string): Promise<{ code: string; expiresAt: Date }> {
     for (let attempt = 0; attempt < MAX_CODE_DRAWS; attempt++) {
       const code = generatePairingCode();
-      await m.query(SQL_LOCK_CODE, [code]);
-      const [taken] = await m.query(SQL_CODE_IS_LIVE, [code]);
-      if (taken) continue;
-      const [row] = await m.query(SQL_INSERT_CODE, [orgId, gatewayId, code, this.config.PAIRING_CODE_TTL_S]);
-      return { code, expiresAt: row.expires_at };
+      await this.codes.lockCode(code, m);
+      if (await this.codes.isLive(code, m)) continue;
+      return { code, expiresAt: await this.codes.insert(orgId, gatewayId, code, this.config.PAIRING_CODE_TTL_S, m) };
     }
     throw new ApiError('service_unavailable', 'Could not draw a unique pairing code; retry', undefined, { 'Retry-After': '1' });
   }

@@ -1,5 +1,5 @@
 import { Column, Entity, Index } from 'typeorm';
-import { OrgOwnedEntity } from '../orgs/org-owned.entity';
+import { OrgOwnedEntity } from '../database/org-owned.entity';
 
 /** A location inside an org. Keys may be limited to a list of sites. */
 @Entity({ name: 'sites' })

@@ -1,16 +1,15 @@
 import { Module } from '@nestjs/common';
-import { ConnectionRegistry } from './connection-registry.service';
-import { GatewayChannel } from './gateway-channel.gateway';
-import { HeartbeatBuffer } from './heartbeat-buffer.service';
-import { InstanceIdentity } from './instance-identity';
-import { LivenessService } from './liveness.service';
+import { GatewaysModule } from '../gateways/gateways.module';
+import { IngestWatermarksRepository } from './ingest-watermarks.repository';
+import { TelemetryIngest } from './telemetry-ingest.service';
 import { TelemetryController } from './telemetry.controller';
 import { TelemetryService } from './telemetry.service';
-import { UpgradeAuthService } from './upgrade-auth.service';
 
+/** Gateway frames in (the ingest writer) and the telemetry snapshot out. */
 @Module({
+  imports: [GatewaysModule],
   controllers: [TelemetryController],
-  providers: [InstanceIdentity, TelemetryService, UpgradeAuthService, HeartbeatBuffer, ConnectionRegistry, LivenessService, GatewayChannel],
-  exports: [UpgradeAuthService, ConnectionRegistry, HeartbeatBuffer],
+  providers: [IngestWatermarksRepository, TelemetryIngest, TelemetryService],
+  exports: [IngestWatermarksRepository, TelemetryIngest],
 })
 export class TelemetryModule {}

@@ -1,16 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsUUID } from 'class-validator';
 import { ROLES, type Role } from '../../auth/roles';
 import { NAME, TIMESTAMP, UUID } from '../../common/api-docs';
 import { PaginationQuery, TOTAL } from '../../common/pagination.dto';
-import { trim } from '../../sites/dto/site.dto';
+import { IsName } from '../../common/name.decorator';
 
 export class CreateApiKeyDto {
-  @ApiProperty({ ...NAME, example: 'NOC dashboard' })
-  @Transform(trim)
-  @IsString()
-  @Length(1, 100)
+  @IsName({ example: 'NOC dashboard' })
   name: string;
 
   @ApiProperty({ enum: ROLES, example: 'viewer' })

@@ -1,16 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
+import { IsOptional, IsUUID, ValidateIf } from 'class-validator';
 import { NAME, TIMESTAMP, UUID } from '../../common/api-docs';
 import { PaginationQuery, TOTAL } from '../../common/pagination.dto';
 import { IsOmittable } from '../../common/omittable.decorator';
-import { trim } from '../../sites/dto/site.dto';
+import { IsName } from '../../common/name.decorator';
 
 export class CreateCameraDto {
-  @ApiProperty({ ...NAME, example: 'Dock door 3' })
-  @Transform(trim)
-  @IsString()
-  @Length(1, 100)
+  @IsName({ example: 'Dock door 3' })
   name: string;
 
   @ApiProperty({ ...UUID, description: "Must exist in caller's org" })
@@ -24,11 +20,7 @@ export class CreateCameraDto {
 }
 
 export class UpdateCameraDto {
-  @ApiPropertyOptional(NAME)
-  @IsOmittable()
-  @Transform(trim)
-  @IsString()
-  @Length(1, 100)
+  @IsName({}, { omittable: true })
   name?: string;
 
   @ApiPropertyOptional(UUID)

@@ -1,10 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { LOCAL_IP, NAME, TIMESTAMP, UUID } from '../../common/api-docs';
 import { PaginationQuery, TOTAL } from '../../common/pagination.dto';
 import { IsOmittable } from '../../common/omittable.decorator';
-import { trim } from '../../sites/dto/site.dto';
+import { IsName } from '../../common/name.decorator';
 import { GATEWAY_STATUSES, type GatewayStatus } from '../gateway.entity';
 import { SETTABLE_STATUSES, type SettableStatus } from '../transitions';
 
@@ -21,11 +20,7 @@ export class ListGatewaysQuery extends PaginationQuery {
 }
 
 export class UpdateGatewayDto {
-  @ApiPropertyOptional({ ...NAME, example: 'Acme Logistics — Warehouse A (Rev 2)' })
-  @IsOmittable()
-  @Transform(trim)
-  @IsString()
-  @Length(1, 100)
+  @IsName({ example: 'Acme Logistics — Warehouse A (Rev 2)' }, { omittable: true })
   name?: string;
 
   @ApiPropertyOptional({ ...UUID, description: "Must exist in caller's org" })

@@ -1,16 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIP, IsNotEmpty, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { IsIP, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
 import { CODE_ALPHABET } from '../pairing-code';
-import { LOCAL_IP, NAME, TIMESTAMP, UUID } from '../../common/api-docs';
+import { LOCAL_IP, TIMESTAMP, UUID } from '../../common/api-docs';
 import { IsOmittable } from '../../common/omittable.decorator';
-import { trim } from '../../sites/dto/site.dto';
+import { IsName } from '../../common/name.decorator';
 
 export class GeneratePairingCodeDto {
-  @ApiProperty({ ...NAME, example: 'Acme Logistics — Warehouse A' })
-  @Transform(trim)
-  @IsString()
-  @Length(1, 100)
+  @IsName({ example: 'Acme Logistics — Warehouse A' })
   name: string;
 
   @ApiProperty({ ...UUID, example: 'b5e9f3a1-2c4d-4e6f-8a1b-3c5d7e9f1a2b', description: "Must exist in caller's org" })
@@ -52,18 +48,10 @@ export class PairDto {
   @MaxLength(32)
   pairing_code: string;
 
-  @ApiPropertyOptional({ ...NAME, description: "Gateway's self-reported name; used only if the registered gateway has none" })
-  @IsOmittable()
-  @Transform(trim)
-  @IsString()
-  @Length(1, 100)
+  @IsName({ description: "Gateway's self-reported name; used only if the registered gateway has none" }, { omittable: true })
   name?: string;
 
-  @ApiPropertyOptional({ ...NAME, example: '2026.04.12', description: 'Gateway build version' })
-  @IsOmittable()
-  @Transform(trim)
-  @IsString()
-  @Length(1, 100)
+  @IsName({ example: '2026.04.12', description: 'Gateway build version' }, { omittable: true })
   version?: string;
 
   @ApiPropertyOptional({ ...LOCAL_IP, example: '192.168.10.24', description: "Gateway's LAN IP (IPv4 or IPv6)" })

@@ -1,16 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsString, Length } from 'class-validator';
 import { NAME, TIMESTAMP, UUID } from '../../common/api-docs';
+import { IsName } from '../../common/name.decorator';
 import { PaginationQuery, TOTAL } from '../../common/pagination.dto';
 
-export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-
 export class CreateSiteDto {
-  @ApiProperty({ ...NAME, example: 'Warehouse A' })
-  @Transform(trim)
-  @IsString()
-  @Length(1, 100)
+  @IsName({ example: 'Warehouse A' })
   name: string;
 }
 

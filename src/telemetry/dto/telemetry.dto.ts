@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { TIMESTAMP, UUID } from '../../common/api-docs';
-import { MAX_CAMERAS_PER_FRAME } from '../frames';
+import { MAX_CAMERAS_PER_FRAME } from '../telemetry-report';
 
 export class NetworkThroughputResponse {
   @ApiProperty({ minimum: 0, example: 5.2, required: false }) upstream_mbps?: number;

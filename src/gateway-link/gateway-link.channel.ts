@@ -1,0 +1,125 @@
+import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import { PeriodicTask } from '../common/periodic-task';
+import { isoUtc } from '../common/time';
+import { AppConfig } from '../config/config';
+import { ConnectionRegistry } from '../presence/connection-registry.service';
+import type { EndReason, GatewaySession, LiveConnection } from '../presence/live-connection';
+import { TelemetryIngest } from '../telemetry/telemetry-ingest.service';
+import { CLOSE_FOR } from './close-codes';
+import { ErrorFrame, errorFrame } from './error-frame';
+import { validateHeartbeat, validateTelemetry, Validated } from './frames';
+
+const GATEWAY_WS_PATH = '/api/v1/gateways/{id}/ws';
+
+/** How long a closing socket may take to finish its close handshake before it is cut. */
+const CLOSE_WAIT_MS = 2_000;
+
+const invalid = (event: string, result: Validated<unknown> & { ok: false }): ErrorFrame => errorFrame(`Invalid ${event} frame`, result.details);
+
+/** A gateway's socket as presence sees it; answers pings to stay alive (see ping). */
+class SocketConnection implements LiveConnection {
+  /** Answered the last ping. */
+  alive = true;
+  private readonly closed: Promise<void>;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly session: GatewaySession,
+  ) {
+    this.closed = new Promise((resolve) => ws.once('close', () => resolve()));
+    ws.on('pong', () => (this.alive = true));
+  }
+
+  async end(reason: EndReason): Promise<void> {
+    if (this.ws.readyState !== this.ws.CLOSED) {
+      const { code, text } = CLOSE_FOR[reason];
+      this.ws.close(code, text);
+      const cut = setTimeout(() => this.ws.terminate(), CLOSE_WAIT_MS);
+      await this.closed;
+      clearTimeout(cut);
+    }
+  }
+}
+
+/**
+ * The gateway's live channel. The upgrade was authorised by GatewayLinkAdapter, which passes the
+ * session as the connection's third argument; here each socket is registered with presence,
+ * greeted, kept alive with pings, and its heartbeat/telemetry frames are validated and handed to
+ * the ingest. A telemetry frame is also a heartbeat.
+ */
+@WebSocketGateway({ path: GATEWAY_WS_PATH })
+export class GatewayLinkChannel implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(GatewayLinkChannel.name);
+  /** Sockets registered with presence (a refused one never is). */
+  private readonly connections = new Map<WebSocket, SocketConnection>();
+  private readonly pings: PeriodicTask;
+
+  constructor(
+    private readonly registry: ConnectionRegistry,
+    private readonly ingest: TelemetryIngest,
+    private readonly config: AppConfig,
+  ) {
+    this.pings = new PeriodicTask('WebSocket ping', config.WS_PING_INTERVAL_S * 1000, async () => this.ping(), this.logger);
+  }
+
+  onModuleInit(): void {
+    this.pings.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.pings.stop();
+  }
+
+  handleConnection(ws: WebSocket, _req: IncomingMessage, session: GatewaySession): void {
+    const connection = new SocketConnection(ws, session);
+    if (!this.registry.add(connection)) return;
+    this.connections.set(ws, connection);
+    ws.send(
+      JSON.stringify({
+        event: 'hello',
+        data: { gateway_id: session.gatewayId, heartbeat_interval_s: this.config.HEARTBEAT_INTERVAL_S, server_time: isoUtc(new Date()) },
+      }),
+    );
+  }
+
+  handleDisconnect(ws: WebSocket): void {
+    const connection = this.connections.get(ws);
+    if (!connection) return;
+    this.connections.delete(ws);
+    this.registry.remove(connection);
+  }
+
+  @SubscribeMessage('heartbeat')
+  heartbeat(@ConnectedSocket() ws: WebSocket, @MessageBody() data: unknown): ErrorFrame | undefined {
+    const result = validateHeartbeat(data);
+    if (!result.ok) return invalid('heartbeat', result);
+    const session = this.connections.get(ws)?.session;
+    if (session) this.ingest.record(session.gatewayId, session.seq);
+    return undefined;
+  }
+
+  @SubscribeMessage('telemetry')
+  telemetry(@ConnectedSocket() ws: WebSocket, @MessageBody() data: unknown): ErrorFrame | undefined {
+    const result = validateTelemetry(data);
+    if (!result.ok) return invalid('telemetry', result);
+    const session = this.connections.get(ws)?.session;
+    if (session) this.ingest.record(session.gatewayId, session.seq, result.value);
+    return undefined;
+  }
+
+  /** TCP keep-alive of the socket (not a heartbeat): a peer that did not answer the previous ping is cut off. */
+  private ping(): void {
+    for (const connection of this.connections.values()) {
+      if (!connection.alive) {
+        this.logger.warn(`gateway ${connection.session.gatewayId} stopped answering pings; terminating`);
+        connection.ws.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.ws.ping();
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { GatewaysModule } from '../gateways/gateways.module';
+import { PresenceModule } from '../presence/presence.module';
+import { TelemetryModule } from '../telemetry/telemetry.module';
+import { GatewayLinkChannel } from './gateway-link.channel';
+import { UpgradeAuthService } from './upgrade-auth.service';
+
+/** The gateway's WebSocket: upgrade auth, frames, close codes (GatewayLinkAdapter is installed by app.factory.ts). */
+@Module({
+  imports: [GatewaysModule, PresenceModule, TelemetryModule],
+  providers: [UpgradeAuthService, GatewayLinkChannel],
+})
+export class GatewayLinkModule {}

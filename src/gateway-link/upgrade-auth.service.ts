@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { bearerToken, GATEWAY_KEY_PREFIX, hashKey, sameHash } from '../auth/key-hash';
+import { ApiError } from '../common/api-error';
+import { InstanceIdentity } from '../common/instance-identity';
+import { GatewaysRepository } from '../gateways/gateways.repository';
+import type { GatewaySession } from '../presence/live-connection';
+
+/**
+ * Decides a WebSocket upgrade before the handshake, from the key alone — the path's gateway is
+ * never looked up on its own, so no answer tells whether an id of another org exists:
+ * - 401 for a missing or unknown key, a user key, or the key of another gateway than the path's;
+ * - 404 for the key of a gateway that has been deleted (re-pair);
+ * - 403 when the key's gateway is disabled.
+ * On success the connection gets the next sequence number, recorded on the gateway row with
+ * this instance as its holder (GatewaysRepository.claimConnection).
+ */
+@Injectable()
+export class UpgradeAuthService {
+  constructor(
+    private readonly gateways: GatewaysRepository,
+    private readonly instance: InstanceIdentity,
+  ) {}
+
+  async authorize(gatewayIdInPath: string, req: IncomingMessage): Promise<GatewaySession> {
+    const token = bearerToken(req.headers.authorization);
+    if (!token || !token.startsWith(GATEWAY_KEY_PREFIX)) {
+      throw ApiError.authRequired('A gateway key is required: Authorization: Bearer gw_...');
+    }
+    const hash = hashKey(token);
+    const pathId = gatewayIdInPath.toLowerCase();
+    const claim = await this.gateways.claimConnection(hash, pathId, this.instance.id);
+    if (!claim.ownerId || !claim.ownerKeyHash || !sameHash(claim.ownerKeyHash, hash)) {
+      if (claim.deleted) throw new ApiError('not_found', 'This gateway has been deleted; pair it again with a new code');
+      throw ApiError.authRequired('Unknown or revoked gateway key');
+    }
+    if (claim.ownerId !== pathId) throw ApiError.authRequired('This key is not the key of the gateway in the path');
+    if (!claim.seq || !claim.orgId) throw ApiError.forbidden('This gateway is disabled');
+    return { gatewayId: claim.ownerId, orgId: claim.orgId, seq: claim.seq };
+  }
+}

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { Sql } from '../database/sql';
+import type { NetworkThroughput, RecordingStatus } from './gateway-telemetry.entity';
+import { SQL_TELEMETRY_SNAPSHOT, TelemetrySnapshotRow } from './gateway.sql';
+import { GenerateSql, SAMPLE_UUID } from '../database/sql-snapshot';
+
+/** What an instance received from one gateway since its last write: the newest frame's age and the merged report. */
+export interface GatewayFrames {
+  id: string;
+  /** Connection sequence number of the socket the frames came from. */
+  seq: string;
+  /** That socket closed: offline unless a newer connection exists. */
+  closed: boolean;
+  /** Seconds since the newest frame; null when the entry only records a close. */
+  age: number | null;
+  /** A telemetry report came (not only heartbeats). */
+  telemetry: boolean;
+  cpu: number | null;
+  memory: number | null;
+  cameras: Record<string, RecordingStatus> | null;
+  network: NetworkThroughput | null;
+}
+
+/** The report of this batch applies to the row: it comes from the row's connection or a newer one. */
+const FROM_NEWEST = 'v.seq >= COALESCE(cur.connection_seq, v.seq)';
+const reported = (column: string, value: string) => `${column} = CASE WHEN ${FROM_NEWEST} THEN COALESCE(${value}, cur.${column}) ELSE cur.${column} END`;
+
+/**
+ * $1 GatewayFrames[] as JSON, $2 OFFLINE_AFTER_S. One statement for any number of gateways:
+ * - the gateway row changes only with its status: online on the first fresh frame of the current
+ *   connection, offline when that connection closed;
+ * - the live-state row (made when the connection was accepted) takes the heartbeat and the
+ *   report. It is updated in place, so the merge (absent fields keep their value) reads the row
+ *   as it is once locked — two instances writing one gateway at once cannot lose an update — and
+ *   a report from an older connection than the one that last wrote the row is dropped.
+ * Times travel as ages and become timestamps on the database's clock.
+ */
+const SQL_APPLY_FRAMES = `
+  WITH v AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb)
+      AS x(id uuid, seq bigint, closed boolean, age float8, telemetry boolean, cpu float8, memory float8, cameras jsonb, network jsonb)
+  ), status AS (
+    UPDATE gateways g SET status = CASE WHEN v.closed THEN 'offline' ELSE 'online' END, updated_at = now()
+      FROM v
+     WHERE g.id = v.id AND g.connection_seq IS NOT DISTINCT FROM v.seq
+       AND ((v.closed AND g.status = 'online') OR (NOT v.closed AND g.status = 'offline' AND v.age < $2))
+  )
+  UPDATE gateway_telemetry cur SET
+    connection_seq = GREATEST(cur.connection_seq, v.seq),
+    last_heartbeat_at = GREATEST(cur.last_heartbeat_at, now() - make_interval(secs => v.age)),
+    ${reported('cpu_percent', 'v.cpu')},
+    ${reported('memory_mb', 'v.memory')},
+    ${reported('camera_recording_status', 'v.cameras')},
+    ${reported('network_throughput', 'v.network')},
+    ${reported('reported_at', 'CASE WHEN v.telemetry THEN now() - make_interval(secs => v.age) END')},
+    updated_at = now()
+  FROM v
+  WHERE cur.gateway_id = v.id AND v.age IS NOT NULL`;
+
+/** The live state of gateways (gateway_telemetry): last heartbeat and latest telemetry, and the status they imply. */
+@Injectable()
+export class GatewayLiveStateRepository {
+  constructor(private readonly sql: Sql) {}
+
+  @GenerateSql([SAMPLE_UUID, SAMPLE_UUID])
+  async snapshot(gatewayId: string, orgId: string): Promise<TelemetrySnapshotRow | undefined> {
+    const [row] = await this.sql.rows<TelemetrySnapshotRow>(SQL_TELEMETRY_SNAPSHOT, [gatewayId, orgId]);
+    return row;
+  }
+
+  @GenerateSql([[{ id: SAMPLE_UUID, seq: '1', closed: false, age: 0.2, telemetry: true, cpu: 18.4, memory: 742, cameras: {}, network: null }], 30])
+  async applyFrames(frames: GatewayFrames[], offlineAfterS: number): Promise<void> {
+    await this.sql.run(SQL_APPLY_FRAMES, [JSON.stringify(frames), offlineAfterS]);
+  }
+}

@@ -1,0 +1,104 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import { InstanceIdentity } from '../common/instance-identity';
+import { loadConfig } from '../config/config';
+import type { GatewayFrames, GatewayLiveStateRepository } from '../gateways/gateway-live-state.repository';
+import type { IngestWatermarksRepository } from './ingest-watermarks.repository';
+import { TelemetryIngest } from './telemetry-ingest.service';
+
+/** The two repositories the ingest writes through, replaced by recorders (failing `fail` times first). */
+function fakes(fail = 0) {
+  const writes: GatewayFrames[][] = [];
+  const watermarks: { instance: string; continuous: boolean }[] = [];
+  let failures = fail;
+  const liveState = {
+    applyFrames: jest.fn(async (frames: GatewayFrames[]) => {
+      if (failures > 0) {
+        failures--;
+        throw new Error('connection lost');
+      }
+      writes.push(frames);
+    }),
+  };
+  const marks = {
+    record: jest.fn(async (instance: string, _age: number, continuous: boolean) => {
+      watermarks.push({ instance, continuous });
+    }),
+  };
+  const instance = new InstanceIdentity();
+  const ingest = new TelemetryIngest(liveState as unknown as GatewayLiveStateRepository, marks as unknown as IngestWatermarksRepository, loadConfig({}), instance);
+  return { ingest, writes, watermarks, instance };
+}
+
+describe('TelemetryIngest', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
+  it('writes any number of frames from any number of gateways in one statement per flush', async () => {
+    const { ingest, writes, watermarks } = fakes();
+    for (let i = 0; i < 1000; i++) {
+      for (let g = 0; g < 50; g++) ingest.record(`gw-${g}`, '1', i % 2 ? { cpu_percent: i % 100 } : undefined);
+    }
+    await ingest.flush();
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toHaveLength(50);
+    // With nothing buffered, a flush only records how far this instance's writes got.
+    await ingest.flush();
+    expect(writes).toHaveLength(1);
+    expect(watermarks).toHaveLength(2);
+  });
+
+  it('merges telemetry: later fields win, absent fields are kept', async () => {
+    const { ingest, writes } = fakes();
+    ingest.record('a', '1', { cpu_percent: 10, memory_mb: 100 });
+    ingest.record('a', '1', { cpu_percent: 20 });
+    ingest.record('a', '1');
+    await ingest.flush();
+    expect(writes[0]).toEqual([expect.objectContaining({ id: 'a', telemetry: true, cpu: 20, memory: 100, closed: false })]);
+  });
+
+  it('records a close; a newer connection of the gateway replaces it', async () => {
+    const { ingest, writes } = fakes();
+    ingest.closed('a', '7');
+    await ingest.flush();
+    expect(writes[0]).toEqual([expect.objectContaining({ id: 'a', seq: '7', closed: true, age: null })]);
+    ingest.record('b', '1');
+    ingest.closed('b', '1');
+    ingest.record('b', '2');
+    await ingest.flush();
+    expect(writes[1]).toEqual([expect.objectContaining({ id: 'b', seq: '2', closed: false })]);
+  });
+
+  it('ignores the close, and the late frames, of a replaced connection that arrive after its successor reported', async () => {
+    const { ingest, writes } = fakes();
+    ingest.record('a', '8', { cpu_percent: 55 });
+    ingest.closed('a', '7');
+    ingest.record('a', '7', { cpu_percent: 1 });
+    await ingest.flush();
+    expect(writes[0]).toEqual([expect.objectContaining({ id: 'a', seq: '8', closed: false, cpu: 55 })]);
+  });
+
+  it('keeps a failed batch for the next flush, and newer frames win', async () => {
+    const { ingest, writes } = fakes(1);
+    ingest.record('a', '1', { cpu_percent: 10, memory_mb: 5 });
+    await ingest.flush();
+    expect(writes).toHaveLength(0);
+    ingest.record('a', '1', { cpu_percent: 30 });
+    await ingest.flush();
+    expect(writes).toEqual([[expect.objectContaining({ id: 'a', cpu: 30, memory: 5 })]]);
+  });
+
+  it('tells the watermark whether its writes have succeeded without a break, and says when they are current', async () => {
+    const { ingest, watermarks, instance } = fakes(1);
+    expect(ingest.writesCurrent).toBe(false);
+    ingest.record('a', '1');
+    await ingest.flush(); // fails: no watermark, not current
+    expect(ingest.writesCurrent).toBe(false);
+    await ingest.flush(); // the first success after a failure starts a new unbroken run
+    await ingest.flush();
+    expect(watermarks).toEqual([
+      { instance: instance.id, continuous: false },
+      { instance: instance.id, continuous: true },
+    ]);
+    expect(ingest.writesCurrent).toBe(true);
+  });
+});

@@ -1,0 +1,140 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InstanceIdentity } from '../common/instance-identity';
+import { PeriodicTask } from '../common/periodic-task';
+import { AppConfig } from '../config/config';
+import { GatewayFrames, GatewayLiveStateRepository } from '../gateways/gateway-live-state.repository';
+import { IngestWatermarksRepository } from './ingest-watermarks.repository';
+import type { TelemetryReport } from './telemetry-report';
+
+interface Pending {
+  /** performance.now() (monotonic, ms) of the newest frame. */
+  frameAt: number;
+  /** Connection sequence number of the socket the frames came from. */
+  seq: string;
+  /** The socket closed: mark the gateway offline unless a newer connection exists. */
+  closed: boolean;
+  telemetry?: TelemetryReport;
+}
+
+/** An instance that has written nothing for a day is gone; its row is dropped when another starts. */
+const GONE_INSTANCE_S = 86_400;
+
+/** Later fields overwrite earlier ones; absent fields keep what was there. */
+function mergeReports(a: TelemetryReport | undefined, b: TelemetryReport | undefined): TelemetryReport | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return { ...a, ...b };
+}
+
+/**
+ * The ingest of gateway frames: heartbeats, telemetry and socket closes are coalesced in memory —
+ * one entry per gateway, however many frames — and written every TELEMETRY_FLUSH_INTERVAL_MS in
+ * one statement for any number of gateways (GatewayLiveStateRepository.applyFrames), then this
+ * instance's watermark (how far its writes got) in a second one. A write that fails (the
+ * database is gone) keeps its entries, merged under anything newer, for the next one: memory
+ * stays at one entry per gateway for an outage of any length, and nothing received is lost.
+ */
+@Injectable()
+export class TelemetryIngest implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(TelemetryIngest.name);
+  private pending = new Map<string, Pending>();
+  private readonly task: PeriodicTask;
+  /** The previous write succeeded: this one continues the instance's unbroken availability. */
+  private continuous = false;
+
+  constructor(
+    private readonly liveState: GatewayLiveStateRepository,
+    private readonly watermarks: IngestWatermarksRepository,
+    private readonly config: AppConfig,
+    private readonly instance: InstanceIdentity,
+  ) {
+    this.task = new PeriodicTask('telemetry flush', config.TELEMETRY_FLUSH_INTERVAL_MS, () => this.writePending(), this.logger);
+  }
+
+  onModuleInit(): void {
+    this.task.start();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.watermarks.pruneOlderThan(GONE_INSTANCE_S);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.task.stop();
+    await this.flush();
+  }
+
+  /**
+   * This instance's last write succeeded, so its watermark is current — its `available_since`
+   * was reset by the first write after any failure.
+   */
+  get writesCurrent(): boolean {
+    return this.continuous;
+  }
+
+  /** A heartbeat, or a telemetry frame (which is also a heartbeat). */
+  record(gatewayId: string, seq: string, telemetry?: TelemetryReport): void {
+    const entry = this.pending.get(gatewayId);
+    const frameAt = performance.now();
+    // A late frame of a replaced connection never displaces what the newer one sent.
+    if (entry && BigInt(seq) < BigInt(entry.seq)) return;
+    if (!entry || entry.seq !== seq) {
+      this.pending.set(gatewayId, { frameAt, seq, closed: false, telemetry });
+      return;
+    }
+    entry.frameAt = frameAt;
+    entry.closed = false;
+    entry.telemetry = mergeReports(entry.telemetry, telemetry);
+  }
+
+  /** The socket with this sequence number closed. */
+  closed(gatewayId: string, seq: string): void {
+    const entry = this.pending.get(gatewayId);
+    if (entry && entry.seq === seq) entry.closed = true;
+    // A replaced socket closes after its successor has started reporting: keep the successor's frames.
+    else if (!entry || BigInt(entry.seq) < BigInt(seq)) this.pending.set(gatewayId, { frameAt: Number.NaN, seq, closed: true });
+  }
+
+  /**
+   * Writes everything buffered so far (after a flush in flight, if any). Never rejects: a
+   * failure is logged and the entries wait for the next flush.
+   */
+  flush(): Promise<void> {
+    return this.task.runNow();
+  }
+
+  private async writePending(): Promise<void> {
+    const batch = this.pending;
+    this.pending = new Map();
+    const takenAt = performance.now();
+    try {
+      if (batch.size > 0) await this.liveState.applyFrames(this.frames(batch), this.config.offlineAfterS);
+      await this.watermarks.record(this.instance.id, (performance.now() - takenAt) / 1000, this.continuous);
+      this.continuous = true;
+    } catch (e) {
+      this.continuous = false;
+      // Entries that arrived meanwhile are newer and win.
+      for (const [id, entry] of batch) {
+        const newer = this.pending.get(id);
+        if (!newer) this.pending.set(id, entry);
+        else if (newer.seq === entry.seq) newer.telemetry = mergeReports(entry.telemetry, newer.telemetry);
+      }
+      throw new Error(`${batch.size} gateway(s) kept for the next flush: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private frames(batch: Map<string, Pending>): GatewayFrames[] {
+    const now = performance.now();
+    return [...batch].map(([id, p]) => ({
+      id,
+      seq: p.seq,
+      closed: p.closed,
+      age: Number.isNaN(p.frameAt) ? null : Math.max(0, (now - p.frameAt) / 1000),
+      telemetry: p.telemetry !== undefined,
+      cpu: p.telemetry?.cpu_percent ?? null,
+      memory: p.telemetry?.memory_mb ?? null,
+      cameras: p.telemetry?.camera_recording_status ?? null,
+      network: p.telemetry?.network_throughput ?? null,
+    }));
+  }
+}
