@@ -12,7 +12,8 @@ import { createDatabase } from './lib/postgres';
 import { ServerProcess, startBenchServer, startService } from './lib/processes';
 import { ADMIN_KEY, bootstrapOrg, seedGateways } from './lib/seed';
 import { fmt, log, ratio, table } from './lib/stats';
-import { combine, cpuPerReq, Endpoint, measure, Raw, RunStats } from './rest';
+import { combine, Endpoint, measure, Raw, RunStats } from './rest';
+import { cpuPerReq } from './rest-report';
 
 const NAMES = ['baseline', 'nest-express', 'nest-fastify'] as const;
 type Name = (typeof NAMES)[number];

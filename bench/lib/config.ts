@@ -59,3 +59,6 @@ export function benchEnv(): Record<string, string> {
   if (process.env.BENCH_DATABASE_URL) out.BENCH_DATABASE_URL = '<postgres url>';
   return out;
 }
+
+/** Settings of the service under WebSocket load; the frame limit is raised so that high per-gateway rates are not refused. */
+export const SERVICE_WS_ENV = { WS_MAX_FRAMES_PER_S: '1000', WS_FRAME_BURST: '1000' };

@@ -14,7 +14,8 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
   const root = mkdtempSync(join(tmpdir(), 'novavms-test-'));
-  const pg = await startEmbeddedPostgres({ dataDir: join(root, 'postgres'), log: (m) => process.stderr.write(`${m}\n`) });
+  const log = process.env.TEST_LOG_LEVEL ? (m: string) => process.stderr.write(`${m}\n`) : undefined;
+  const pg = await startEmbeddedPostgres({ dataDir: join(root, 'postgres'), log });
   process.env.NOVAVMS_TEST_ADMIN_URL = pg.url;
   Object.assign(globalThis, { __novavmsPg: { pg, root } });
 }
