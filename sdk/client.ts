@@ -31,6 +31,10 @@ export type CreatedApiKey = Schemas['CreatedApiKeyResponse'];
 export type Camera = Schemas['CameraResponse'];
 export type CameraList = Schemas['CameraListResponse'];
 export type Health = Schemas['HealthResponse'];
+export type GatewayEvent = Schemas['EventResponse'];
+export type EventList = Schemas['EventListResponse'];
+export type Availability = Schemas['AvailabilityResponse'];
+export type RecordingCoverage = Schemas['RecordingCoverageResponse'];
 
 /** `site_id` → `siteId`, at the type level. */
 type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
@@ -49,6 +53,9 @@ export type CreateApiKeyParams = Camelize<Schemas['CreateApiKeyDto']>;
 export type ListCamerasParams = Query<'cameras_list'>;
 export type CreateCameraParams = Camelize<Schemas['CreateCameraDto']>;
 export type UpdateCameraParams = Camelize<Schemas['UpdateCameraDto']>;
+export type ListEventsParams = Query<'events_list'>;
+/** `from` and `to`: RFC 3339 instants (default: the last 24 hours). */
+export type TimeRangeParams = Query<'gateways_availability'>;
 
 /** Every error body the spec documents (`ValidationError`, `NotFoundError`, ...). */
 export type ApiErrorBody = Schemas[Extract<keyof Schemas, `${string}Error`>];
@@ -153,6 +160,10 @@ export class GatewaysApi {
   async delete(id: string): Promise<void> {
     await unwrap('gateways_delete', this.api.DELETE('/api/v1/gateways/{id}', byId(id)));
   }
+  /** GET /api/v1/gateways/{id}/availability (viewer, since 1.2) */
+  availability(id: string, range?: TimeRangeParams): Promise<Availability> {
+    return unwrap('gateways_availability', this.api.GET('/api/v1/gateways/{id}/availability', { params: { path: { id }, query: snake(range) } }));
+  }
 }
 
 export class SitesApi {
@@ -195,6 +206,18 @@ export class CamerasApi {
   async delete(id: string): Promise<void> {
     await unwrap('cameras_delete', this.api.DELETE('/api/v1/cameras/{id}', byId(id)));
   }
+  /** GET /api/v1/cameras/{id}/recording-coverage (viewer, since 1.2) */
+  recordingCoverage(id: string, range?: TimeRangeParams): Promise<RecordingCoverage> {
+    return unwrap('cameras_recordingCoverage', this.api.GET('/api/v1/cameras/{id}/recording-coverage', { params: { path: { id }, query: snake(range) } }));
+  }
+}
+
+export class EventsApi {
+  constructor(private readonly api: Api) {}
+  /** GET /api/v1/events (viewer, since 1.2): pass each page's `next_cursor` as `after` to read on. */
+  list(params?: ListEventsParams): Promise<EventList> {
+    return unwrap('events_list', this.api.GET('/api/v1/events', { params: { query: snake(params) } }));
+  }
 }
 
 export class HealthApi {
@@ -214,6 +237,7 @@ export class NovaVMS {
   readonly sites: SitesApi;
   readonly apiKeys: ApiKeysApi;
   readonly cameras: CamerasApi;
+  readonly events: EventsApi;
   readonly health: HealthApi;
   /** The underlying openapi-fetch client, for anything the facade does not cover. */
   readonly raw: Api;
@@ -228,6 +252,7 @@ export class NovaVMS {
     this.sites = new SitesApi(this.raw);
     this.apiKeys = new ApiKeysApi(this.raw);
     this.cameras = new CamerasApi(this.raw);
+    this.events = new EventsApi(this.raw);
     this.health = new HealthApi(this.raw);
   }
 }

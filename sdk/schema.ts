@@ -102,6 +102,46 @@ export interface paths {
         patch: operations["cameras_update"];
         trace?: never;
     };
+    "/api/v1/cameras/{id}/recording-coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a camera's recording coverage
+         * @description Seconds the camera was recording, not recording (idle or error) and unknown within a range (default: the last 24 hours), from the statuses its gateway reported; time while that gateway was not online, or before its first report, is unknown. Every period not known to record is listed as a gap.
+         */
+        get: operations["cameras_recordingCoverage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List gateway events
+         * @description The org's gateway and camera events, oldest first: a gateway registered, paired, online, offline, disabled, enabled, updated or deleted, and a camera's recording status changing (docs/events.md lists every type and its data). Walk the log with `after`: pass each page's `next_cursor` to read on; a reader that does so sees every event exactly once, and may keep polling with the last cursor for new events. A site-scoped key sees the events of its sites only. Events are kept EVENTS_RETENTION_DAYS days (default 90).
+         */
+        get: operations["events_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/gateways": {
         parameters: {
             query?: never;
@@ -148,6 +188,26 @@ export interface paths {
          * @description Update gateway metadata. Only name, site_id, and status are accepted. status may be set to disabled or offline only; valid transitions are online|offline|registered → disabled and disabled → offline. Disabling closes the gateway's WebSocket (4403) and makes its unredeemed pairing code unusable.
          */
         patch: operations["gateways_update"];
+        trace?: never;
+    };
+    "/api/v1/gateways/{id}/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a gateway's availability
+         * @description Seconds online, offline and disabled within a range (default: the last 24 hours), the uptime percentage and every outage, computed exactly from the event log: the same range always gives the same figures. An outage already going at `from` is counted from `from`. Time before the gateway was paired counts nowhere.
+         */
+        get: operations["gateways_availability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/gateways/{id}/telemetry": {
@@ -307,6 +367,41 @@ export interface components {
             /** @description A human-readable sentence */
             message: string;
         };
+        AvailabilityResponse: {
+            /**
+             * Format: int64
+             * @example 0
+             */
+            disabled_seconds: number;
+            /**
+             * Format: date-time
+             * @example 2026-04-20T00:00:00Z
+             */
+            from: string;
+            /**
+             * Format: int64
+             * @example 452
+             */
+            offline_seconds: number;
+            /**
+             * Format: int64
+             * @example 85948
+             */
+            online_seconds: number;
+            /** @description The offline periods within the range, oldest first (at most 10,000; the seconds count them all) */
+            outages: components["schemas"]["OutageResponse"][];
+            /**
+             * Format: date-time
+             * @example 2026-04-21T00:00:00Z
+             */
+            to: string;
+            /**
+             * Format: double
+             * @description 100 × online / (online + offline), 3 decimals; null when both are 0
+             * @example 99.477
+             */
+            uptime_percent: number | null;
+        };
         CameraListResponse: {
             /** @description At most `limit` cameras */
             data: components["schemas"]["CameraResponse"][];
@@ -335,6 +430,25 @@ export interface components {
             error: "conflict";
             /** @description A human-readable sentence */
             message: string;
+        };
+        CoverageGapResponse: {
+            /**
+             * Format: date-time
+             * @description null: not over by `to`
+             * @example 2026-04-20T03:19:41Z
+             */
+            ended_at: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-04-20T03:12:09Z
+             */
+            started_at: string;
+            /**
+             * @description unknown: no report yet, or the reporting gateway was not online
+             * @example unknown
+             * @enum {string}
+             */
+            status: "idle" | "error" | "unknown";
         };
         CreateApiKeyDto: {
             /** @example NOC dashboard */
@@ -386,6 +500,121 @@ export interface components {
             field: string;
             /** @example must exist in your org */
             message: string;
+        };
+        EventActor: {
+            /**
+             * Format: uuid
+             * @example 2d7f4c1e-9b3a-4e5f-8c6d-1a2b3c4d5e6f
+             */
+            key_id: string;
+            /** @example ops dashboard */
+            key_name: string | null;
+        };
+        EventChanges: {
+            name?: components["schemas"]["FieldChange"];
+            /** @description Site ids */
+            site_id?: components["schemas"]["FieldChange"];
+        };
+        EventData: {
+            /** @description The user key whose request caused the event */
+            actor?: components["schemas"]["EventActor"];
+            /**
+             * Format: uuid
+             * @description camera.recording_status_changed: the camera
+             */
+            camera_id?: string;
+            /** @description gateway.updated: what changed */
+            changes?: components["schemas"]["EventChanges"];
+            /** @description camera.recording_status_changed: the status before (recording, idle or error; null on the first report) */
+            from?: string | null;
+            /** @description gateway.registered: its name */
+            name?: string | null;
+            /**
+             * @description Status events and gateway.deleted: the status before (registered, online, offline or disabled)
+             * @example online
+             */
+            previous_status?: string | null;
+            /**
+             * @description Status events: why (paired, connected, closed_by_gateway, heartbeat_timeout, user_request, database_change)
+             * @example heartbeat_timeout
+             */
+            reason?: string;
+            /**
+             * @description gateway.registered: the status it was created with
+             * @enum {string}
+             */
+            status?: "registered" | "online" | "offline" | "disabled";
+            /**
+             * @description camera.recording_status_changed: the status now
+             * @enum {string}
+             */
+            to?: "recording" | "idle" | "error";
+        };
+        EventListResponse: {
+            /** @description At most `limit` events, oldest first */
+            data: components["schemas"]["EventResponse"][];
+            /**
+             * @description Pass as `after` to read on; it moves past every event this page considered, so polling with it never repeats or skips one
+             * @example 1043
+             */
+            next_cursor: string;
+        };
+        EventResponse: {
+            /**
+             * @description By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated` carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`; `actor` when a user request caused the event
+             * @example {
+             *       "previous_status": "online",
+             *       "reason": "heartbeat_timeout"
+             *     }
+             */
+            data: components["schemas"]["EventData"];
+            /**
+             * Format: uuid
+             * @example 8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c
+             */
+            gateway_id: string;
+            /**
+             * Format: uuid
+             * @example 0b8f3e2a-6c1d-4f7e-9a5b-3c2d1e0f9a8b
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the change was written, on the database's clock
+             * @example 2026-04-21T14:20:04Z
+             */
+            occurred_at: string;
+            /**
+             * Format: uuid
+             * @example 6c1e8d2f-3a4b-4c5d-9e6f-7a8b9c0d1e2f
+             */
+            org_id: string;
+            /**
+             * Format: int64
+             * @description Position in the event log: increases in the order events are listed
+             * @example 1043
+             */
+            seq: number;
+            /**
+             * Format: uuid
+             * @description The gateway's site when the event occurred
+             * @example b5e9f3a1-2c4d-4e6f-8a1b-3c5d7e9f1a2b
+             */
+            site_id: string;
+            /**
+             * @example gateway.offline
+             * @enum {string}
+             */
+            type: "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "camera.recording_status_changed";
+        };
+        FieldChange: {
+            /**
+             * @description A name, or a site id
+             * @example Warehouse A
+             */
+            from: string | null;
+            /** @example Warehouse A (Rev 2) */
+            to: string | null;
         };
         ForbiddenError: {
             /**
@@ -527,6 +756,31 @@ export interface components {
             /** @description A human-readable sentence */
             message: string;
         };
+        OutageResponse: {
+            /**
+             * Format: int64
+             * @description Seconds of the outage within the range
+             * @example 452
+             */
+            duration_seconds: number;
+            /**
+             * Format: date-time
+             * @description null: not over by `to`
+             * @example 2026-04-20T03:19:41Z
+             */
+            ended_at: string | null;
+            /**
+             * @description The reason of the event that began it
+             * @example heartbeat_timeout
+             */
+            reason: string | null;
+            /**
+             * Format: date-time
+             * @description Start of the outage, or `from` when it began before the range
+             * @example 2026-04-20T03:12:09Z
+             */
+            started_at: string;
+        };
         PairDto: {
             /**
              * @description Gateway's LAN IP (IPv4 or IPv6)
@@ -598,6 +852,41 @@ export interface components {
             error: "rate_limited";
             /** @description A human-readable sentence */
             message: string;
+        };
+        RecordingCoverageResponse: {
+            /**
+             * Format: double
+             * @description 100 × recording / (recording + not recording), 3 decimals; null when both are 0
+             * @example 100
+             */
+            coverage_percent: number | null;
+            /**
+             * Format: date-time
+             * @example 2026-04-20T00:00:00Z
+             */
+            from: string;
+            /** @description The periods within the range when the camera was not known to record, oldest first (at most 10,000; the seconds count them all) */
+            gaps: components["schemas"]["CoverageGapResponse"][];
+            /**
+             * Format: int64
+             * @example 0
+             */
+            not_recording_seconds: number;
+            /**
+             * Format: int64
+             * @example 85948
+             */
+            recording_seconds: number;
+            /**
+             * Format: date-time
+             * @example 2026-04-21T00:00:00Z
+             */
+            to: string;
+            /**
+             * Format: int64
+             * @example 452
+             */
+            unknown_seconds: number;
         };
         ServiceUnavailableError: {
             /**
@@ -1312,6 +1601,170 @@ export interface operations {
             };
         };
     };
+    cameras_recordingCoverage: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (default: `to` minus 24 hours); at most EVENTS_RETENTION_DAYS ago */
+                from?: string;
+                /** @description End of the range (default and at most: now) */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "coverage_percent": 100,
+                     *       "from": "2026-04-20T00:00:00Z",
+                     *       "gaps": [
+                     *         {
+                     *           "ended_at": "2026-04-20T03:19:41Z",
+                     *           "started_at": "2026-04-20T03:12:09Z",
+                     *           "status": "unknown"
+                     *         }
+                     *       ],
+                     *       "not_recording_seconds": 0,
+                     *       "recording_seconds": 85948,
+                     *       "to": "2026-04-21T00:00:00Z",
+                     *       "unknown_seconds": 452
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecordingCoverageResponse"];
+                };
+            };
+            /** @description The id is not a uuid; from or to is not an RFC 3339 date-time, from is not before to, or from is older than the retention (EVENTS_RETENTION_DAYS) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description Camera not in caller's org or sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    events_list: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page: events after it */
+                after?: string;
+                /** @description Only events of this gateway */
+                gateway_id?: string;
+                /** @description Events per page */
+                limit?: number;
+                /** @description Only events that occurred at or after this instant */
+                since?: string;
+                /** @description Only events of this site */
+                site_id?: string;
+                /** @description Only events of these types (comma-separated) */
+                type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "data": {
+                     *             "previous_status": "online",
+                     *             "reason": "heartbeat_timeout"
+                     *           },
+                     *           "gateway_id": "8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c",
+                     *           "id": "0b8f3e2a-6c1d-4f7e-9a5b-3c2d1e0f9a8b",
+                     *           "occurred_at": "2026-04-21T14:20:34Z",
+                     *           "org_id": "6c1e8d2f-3a4b-4c5d-9e6f-7a8b9c0d1e2f",
+                     *           "seq": 1043,
+                     *           "site_id": "b5e9f3a1-2c4d-4e6f-8a1b-3c5d7e9f1a2b",
+                     *           "type": "gateway.offline"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "1043"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventListResponse"];
+                };
+            };
+            /** @description A filter is malformed: an unknown type, a gateway_id or site_id that is not a uuid, since not RFC 3339, after not a cursor, limit outside 1–1000 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
     gateways_list: {
         parameters: {
             query?: {
@@ -1613,6 +2066,89 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    gateways_availability: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (default: `to` minus 24 hours); at most EVENTS_RETENTION_DAYS ago */
+                from?: string;
+                /** @description End of the range (default and at most: now) */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "disabled_seconds": 0,
+                     *       "from": "2026-04-20T00:00:00Z",
+                     *       "offline_seconds": 452,
+                     *       "online_seconds": 85948,
+                     *       "outages": [
+                     *         {
+                     *           "duration_seconds": 452,
+                     *           "ended_at": "2026-04-20T03:19:41Z",
+                     *           "reason": "heartbeat_timeout",
+                     *           "started_at": "2026-04-20T03:12:09Z"
+                     *         }
+                     *       ],
+                     *       "to": "2026-04-21T00:00:00Z",
+                     *       "uptime_percent": 99.477
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AvailabilityResponse"];
+                };
+            };
+            /** @description The id is not a uuid; from or to is not an RFC 3339 date-time, from is not before to, or from is older than the retention (EVENTS_RETENTION_DAYS) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description Gateway not in caller's org or sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
                 };
             };
             /** @description The database is busy or unreachable; retry after Retry-After seconds */

@@ -9,6 +9,7 @@ import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { appDataSourceOptions } from './data-source';
 import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
 import { GatewayLinkModule } from './gateway-link/gateway-link.module';
 import { GatewaysModule } from './gateways/gateways.module';
 import { HealthModule } from './health/health.module';
@@ -47,6 +48,7 @@ export class AppModule {
         ApiKeysModule,
         GatewaysModule,
         CamerasModule,
+        EventsModule,
         PairingModule,
         TelemetryModule,
         PresenceModule,

@@ -3,6 +3,8 @@ import { ApiKey } from './auth/api-key.entity';
 import { Camera } from './cameras/camera.entity';
 import { AppConfig } from './config/config';
 import { dataSourceOptions } from './database/data-source-options';
+import { EventLogHead } from './events/event-log-head.entity';
+import { GatewayEvent } from './events/gateway-event.entity';
 import { GatewayCount } from './gateways/gateway-count.entity';
 import { GatewayTelemetry } from './gateways/gateway-telemetry.entity';
 import { GatewayTombstone } from './gateways/gateway-tombstone.entity';
@@ -14,7 +16,7 @@ import { Site } from './sites/site.entity';
 import { ServiceInstance } from './telemetry/service-instance.entity';
 
 /** Every table of the schema, by the feature that owns it. The composition root, like app.module.ts. */
-export const ENTITIES = [Org, Site, ApiKey, Gateway, GatewayCount, GatewayTombstone, PairingCode, GatewayTelemetry, PairingGuess, Camera, ServiceInstance];
+export const ENTITIES = [Org, Site, ApiKey, Gateway, GatewayCount, GatewayTombstone, PairingCode, GatewayTelemetry, PairingGuess, Camera, ServiceInstance, GatewayEvent, EventLogHead];
 
 /** The service's TypeORM options: the service, the admin CLI, the TypeORM CLI and the tests use these. */
 export function appDataSourceOptions(config: AppConfig, url: string): DataSourceOptions {

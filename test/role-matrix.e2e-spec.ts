@@ -3,7 +3,8 @@ import { bearer, createCamera, createKey } from './support/factories';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**
- * Every route of sites, api-keys and cameras, called by a viewer, an operator and an admin key
+ * Every route of sites, api-keys and cameras, and the v1.2 reads (events, availability, recording
+ * coverage), called by a viewer, an operator and an admin key
  * (all org-wide). Each call is valid, so the status depends on the role alone.
  */
 type Outcome = { status: number; body: any; check?: () => Promise<boolean> };
@@ -135,6 +136,30 @@ const CASES: Case[] = [
       return { status: res.status, body: res.body, check: async () => (await cameraExists(t, id)) === (res.status !== 204) };
     },
   },
+  {
+    route: 'GET /api/v1/events',
+    minRole: 'viewer',
+    success: 200,
+    call: (t, key) => t.http().get('/api/v1/events').set(bearer(key)),
+  },
+  {
+    route: 'GET /api/v1/gateways/:id/availability',
+    minRole: 'viewer',
+    success: 200,
+    async call(t, key) {
+      const [{ id }] = await t.dataSource.query(`INSERT INTO gateways (org_id, site_id, name) VALUES ($1, $2, 'Matrix gw') RETURNING id`, [t.orgId, t.siteId]);
+      return t.http().get(`/api/v1/gateways/${id}/availability`).set(bearer(key));
+    },
+  },
+  {
+    route: 'GET /api/v1/cameras/:id/recording-coverage',
+    minRole: 'viewer',
+    success: 200,
+    async call(t, key) {
+      const id = await createCamera(t, t.siteId);
+      return t.http().get(`/api/v1/cameras/${id}/recording-coverage`).set(bearer(key));
+    },
+  },
 ];
 
 const ROWS: [string, Role, number, Case][] = CASES.flatMap((c) =>
@@ -154,8 +179,8 @@ describe('role matrix', () => {
     await t?.close();
   });
 
-  it('covers 10 routes x 3 roles', () => {
-    expect(ROWS).toHaveLength(30);
+  it('covers 13 routes x 3 roles', () => {
+    expect(ROWS).toHaveLength(39);
     expect(ROWS.filter(([, , status]) => status === 403)).toHaveLength(11);
   });
 

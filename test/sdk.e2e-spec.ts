@@ -87,6 +87,29 @@ describe('TypeScript SDK', () => {
       expect(await novavms.gateways.list()).toEqual({ data: [], total: 0 });
     });
 
+    it('reads the v1.2 event log, availability and recording coverage: events.list, gateways.availability, cameras.recordingCoverage', async () => {
+      const pairing = await novavms.gateways.generatePairingCode({ name: 'Events via SDK', siteId: t.siteId });
+      const camera = await novavms.cameras.create({ name: 'Dock camera', siteId: t.siteId });
+      let page = await novavms.events.list({ gatewayId: pairing.id, type: 'gateway.registered' });
+      for (let i = 0; page.data.length === 0 && i < 100; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        page = await novavms.events.list({ gatewayId: pairing.id, type: 'gateway.registered' });
+      }
+      expect(page.data).toEqual([expect.objectContaining({ type: 'gateway.registered', gateway_id: pairing.id, site_id: t.siteId })]);
+      const next = await novavms.events.list({ gatewayId: pairing.id, after: page.next_cursor });
+      expect(next.data).toEqual([]);
+      const to = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+      const from = new Date(Date.parse(to) - 3600_000).toISOString().replace('.000Z', 'Z');
+      expect(await novavms.gateways.availability(pairing.id, { from, to })).toEqual({
+        from, to, online_seconds: 0, offline_seconds: 0, disabled_seconds: 0, uptime_percent: null, outages: [],
+      });
+      expect(await novavms.cameras.recordingCoverage(camera.id, { from, to })).toEqual({
+        from, to, recording_seconds: 0, not_recording_seconds: 0, unknown_seconds: 3600, coverage_percent: null, gaps: [{ started_at: from, ended_at: null, status: 'unknown' }],
+      });
+      const err = await sdkError(novavms.gateways.availability(pairing.id, { from: to, to: from }));
+      expect([err.status, err.code]).toEqual([400, 'validation_error']);
+    });
+
     it('throws a redeemed code as a typed 409 NovaVMSError with the documented body', async () => {
       const pairing = await novavms.gateways.generatePairingCode({ name: 'Dock', siteId: t.siteId });
       await novavms.gateways.pair({ pairingCode: pairing.pairing_code });

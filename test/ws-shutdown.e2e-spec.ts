@@ -68,7 +68,12 @@ describe('SIGTERM with gateways connected', () => {
         [ids],
       );
       expect(rows.map((r) => r.cpu_percent)).toEqual([10, 11, 12]);
-      expect(rows.every((r) => r.status === 'offline')).toBe(true);
+      // A close for shutdown is no offline transition (v1.2 presence: the gateways reconnect to
+      // another instance): the shutdown flush made them online, and no offline event was written.
+      expect(rows.every((r) => r.status === 'online')).toBe(true);
+      const events = await client.query(`SELECT type FROM gateway_events WHERE gateway_id = ANY($1::uuid[]) ORDER BY written`, [ids]);
+      expect(events.rows.filter((r) => r.type === 'gateway.offline')).toEqual([]);
+      expect(events.rows.filter((r) => r.type === 'gateway.online')).toHaveLength(3);
     } finally {
       await client.end();
     }

@@ -4,6 +4,8 @@ import type { Role } from './roles';
 export interface AuthContext {
   orgId: string;
   keyId: string;
+  /** The key's name, recorded with the events its requests cause. */
+  keyName?: string;
   role: Role;
   /** null: the key sees every site of its org. */
   siteIds: string[] | null;

@@ -38,7 +38,7 @@ describe('AuthService', () => {
 
   it('looks the key up by its hash, never by the clear key, and answers its context', async () => {
     const { service, keys } = setup();
-    await expect(service.authenticate(TOKEN)).resolves.toEqual({ orgId: 'org-1', keyId: 'key-1', role: 'operator', siteIds: ['site-a'] });
+    await expect(service.authenticate(TOKEN)).resolves.toEqual({ orgId: 'org-1', keyId: 'key-1', keyName: 'ops', role: 'operator', siteIds: ['site-a'] });
     expect(keys.findActiveByHash).toHaveBeenCalledWith(hashKey(TOKEN));
   });
 

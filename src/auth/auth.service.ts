@@ -54,7 +54,7 @@ export class AuthService implements OnModuleInit {
     if (hit) this.cache.delete(hash);
     const key = await this.keys.findActiveByHash(hash);
     if (!key || !sameHash(key.keyHash, hash)) return undefined;
-    const context: AuthContext = { orgId: key.orgId, keyId: key.id, role: key.role, siteIds: key.siteIds };
+    const context: AuthContext = { orgId: key.orgId, keyId: key.id, keyName: key.name, role: key.role, siteIds: key.siteIds };
     if (this.cache.size >= CACHE_MAX_ENTRIES) {
       // Drop the oldest entry (Map keeps insertion order).
       this.cache.delete(this.cache.keys().next().value as string);

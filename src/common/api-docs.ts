@@ -69,7 +69,7 @@ export interface EndpointDoc {
   summary: string;
   description: string;
   /** API version the operation appeared in. */
-  since: '1.0' | '1.1';
+  since: '1.0' | '1.1' | '1.2';
   /** The success response. */
   status: 200 | 201 | 204;
   type?: Type<unknown>;

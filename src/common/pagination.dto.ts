@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
@@ -6,13 +7,20 @@ import { parseDecimalInteger } from './integer';
 /** Query strings arrive as text: only a plain decimal integer becomes a number; anything else fails IsInt. */
 const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' ? (parseDecimalInteger(value) ?? value) : value);
 
+/** `limit` of a page: 1 to 1000, default 100. */
+export function IsPageLimit(description = 'Page size'): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ description, type: 'integer', format: 'int32', minimum: 1, maximum: 1000, default: 100 }),
+    IsOptional(),
+    Transform(toInteger),
+    IsInt(),
+    Min(1),
+    Max(1000),
+  );
+}
+
 export class PaginationQuery {
-  @ApiPropertyOptional({ description: 'Page size', type: 'integer', format: 'int32', minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IsPageLimit()
   limit: number = 100;
 
   @ApiPropertyOptional({ description: 'Rows to skip', type: 'integer', format: 'int32', minimum: 0, maximum: 1_000_000_000, default: 0 })

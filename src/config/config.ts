@@ -134,6 +134,21 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(100000)
   WS_FRAME_BURST = 60;
 
+  /** Gateway events older than this are purged (a gateway's or camera's last state before that is kept while it exists). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  EVENTS_RETENTION_DAYS = 90;
+
+  /** How often committed events are numbered (`seq`) for the events cursor; an event is readable after at most this long. */
+  @Transform(toInt) @IsInt() @Min(20) @Max(10000)
+  EVENTS_SEQUENCE_INTERVAL_MS = 200;
+
+  /** How often the retention purge runs; each run deletes in batches of EVENTS_PURGE_BATCH. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  EVENTS_PURGE_INTERVAL_S = 3600;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  EVENTS_PURGE_BATCH = 1000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

@@ -23,17 +23,33 @@ const invalid = (event: string, result: Validated<unknown> & { ok: false }): Err
 class SocketConnection implements LiveConnection {
   /** Answered the last ping. */
   alive = true;
+  /** The service ended the connection (a shutdown, a replacement, a disable, a dead peer). */
+  private endedByService = false;
   private readonly closed: Promise<void>;
 
   constructor(
     readonly ws: WebSocket,
     readonly session: GatewaySession,
+    onClose: (connection: SocketConnection, closedByGateway: boolean) => void,
   ) {
-    this.closed = new Promise((resolve) => ws.once('close', () => resolve()));
+    this.closed = new Promise((resolve) =>
+      ws.once('close', (code: number) => {
+        // 1006: no close frame came — the connection was lost, which is not the gateway's doing.
+        onClose(this, !this.endedByService && code !== 1006);
+        resolve();
+      }),
+    );
     ws.on('pong', () => (this.alive = true));
   }
 
+  /** Cuts a peer that stopped answering pings: a lost connection, judged by heartbeat timeout. */
+  terminate(): void {
+    this.endedByService = true;
+    this.ws.terminate();
+  }
+
   async end(reason: EndReason): Promise<void> {
+    this.endedByService = true;
     if (this.ws.readyState !== this.ws.CLOSED) {
       const { code, text } = CLOSE_FOR[reason];
       this.ws.close(code, text);
@@ -74,7 +90,7 @@ export class GatewayLinkChannel implements OnGatewayConnection, OnGatewayDisconn
   }
 
   handleConnection(ws: WebSocket, _req: IncomingMessage, session: GatewaySession): void {
-    const connection = new SocketConnection(ws, session);
+    const connection = new SocketConnection(ws, session, (c, closedByGateway) => this.closed(c, closedByGateway));
     if (!this.registry.add(connection)) return;
     this.connections.set(ws, connection);
     ws.send(
@@ -85,11 +101,13 @@ export class GatewayLinkChannel implements OnGatewayConnection, OnGatewayDisconn
     );
   }
 
-  handleDisconnect(ws: WebSocket): void {
-    const connection = this.connections.get(ws);
-    if (!connection) return;
-    this.connections.delete(ws);
-    this.registry.remove(connection);
+  /** Nest's disconnect hook: the socket's own close listener (see closed) has the close code it needs. */
+  handleDisconnect(): void {}
+
+  private closed(connection: SocketConnection, closedByGateway: boolean): void {
+    if (this.connections.get(connection.ws) !== connection) return;
+    this.connections.delete(connection.ws);
+    this.registry.remove(connection, closedByGateway);
   }
 
   @SubscribeMessage('heartbeat')
@@ -115,7 +133,7 @@ export class GatewayLinkChannel implements OnGatewayConnection, OnGatewayDisconn
     for (const connection of this.connections.values()) {
       if (!connection.alive) {
         this.logger.warn(`gateway ${connection.session.gatewayId} stopped answering pings; terminating`);
-        connection.ws.terminate();
+        connection.terminate();
         continue;
       }
       connection.alive = false;

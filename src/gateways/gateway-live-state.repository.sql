@@ -7,12 +7,12 @@ SELECT g.id, g.site_id, to_char(t.last_heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM
 WHERE g.id = $1 AND g.org_id = $2;
 
 -- GatewayLiveStateRepository.applyFrames
-WITH v AS (
+WITH change AS MATERIALIZED (SELECT set_config('novavms.change', '{"reasons":{"online":"connected","offline":"closed_by_gateway"}}', true) AS change), v AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb)
     AS x(id uuid, seq bigint, closed boolean, age float8, telemetry boolean, cpu float8, memory float8, cameras jsonb, network jsonb)
 ), status AS (
   UPDATE gateways g SET status = CASE WHEN v.closed THEN 'offline' ELSE 'online' END, updated_at = now()
-    FROM v
+    FROM v, change
    WHERE g.id = v.id AND g.connection_seq IS NOT DISTINCT FROM v.seq
      AND ((v.closed AND g.status = 'online') OR (NOT v.closed AND g.status = 'offline' AND v.age < $2))
 )

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { changeContextCte } from '../database/change-context';
 import { Sql } from '../database/sql';
 import type { NetworkThroughput, RecordingStatus } from './gateway-telemetry.entity';
 import { SQL_TELEMETRY_SNAPSHOT, TelemetrySnapshotRow } from './gateway.sql';
@@ -33,15 +34,16 @@ const reported = (column: string, value: string) => `${column} = CASE WHEN ${FRO
  *   report. It is updated in place, so the merge (absent fields keep their value) reads the row
  *   as it is once locked — two instances writing one gateway at once cannot lose an update — and
  *   a report from an older connection than the one that last wrote the row is dropped.
- * Times travel as ages and become timestamps on the database's clock.
+ * Times travel as ages and become timestamps on the database's clock. Status changes are
+ * recorded as events with reason `connected` or `closed_by_gateway` (see database/change-context.ts).
  */
 const SQL_APPLY_FRAMES = `
-  WITH v AS (
+  WITH ${changeContextCte('change', { reasons: { online: 'connected', offline: 'closed_by_gateway' } })}, v AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb)
       AS x(id uuid, seq bigint, closed boolean, age float8, telemetry boolean, cpu float8, memory float8, cameras jsonb, network jsonb)
   ), status AS (
     UPDATE gateways g SET status = CASE WHEN v.closed THEN 'offline' ELSE 'online' END, updated_at = now()
-      FROM v
+      FROM v, change
      WHERE g.id = v.id AND g.connection_seq IS NOT DISTINCT FROM v.seq
        AND ((v.closed AND g.status = 'online') OR (NOT v.closed AND g.status = 'offline' AND v.age < $2))
   )

@@ -52,11 +52,11 @@ SELECT owner.id AS owner_id, owner.key_hash, claimed.org_id, claimed.connection_
 SELECT id, status, connection_seq::text AS seq FROM gateways WHERE id = ANY($1::uuid[]);
 
 -- GatewaysRepository.markSilentOffline
-WITH holder AS (
+WITH change AS MATERIALIZED (SELECT set_config('novavms.change', '{"reason":"heartbeat_timeout"}', true) AS change), holder AS (
   SELECT * FROM jsonb_to_recordset($2::jsonb) AS h(id uuid, "flushedThrough" timestamptz, dead boolean)
 )
 UPDATE gateways g SET status = 'offline', updated_at = now()
-  FROM gateways s
+  FROM change, gateways s
   LEFT JOIN gateway_telemetry t ON t.gateway_id = s.id
   LEFT JOIN holder h ON h.id = s.connection_instance
  WHERE g.id = s.id AND g.status = 'online'

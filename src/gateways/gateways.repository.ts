@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { changeContextCte } from '../database/change-context';
 import { Sql } from '../database/sql';
 import { Gateway, GatewayStatus } from './gateway.entity';
 import { GenerateSql, IN_TRANSACTION, SAMPLE_HASH, SAMPLE_UUID } from '../database/sql-snapshot';
@@ -52,14 +53,15 @@ const SQL_CLAIM_CONNECTION = `
  * $1 OFFLINE_AFTER_S, $2 the holders (ConnectionHolder[] as JSON). A gateway whose stored
  * heartbeat is older than OFFLINE_AFTER_S goes offline when no known instance holds its
  * connection, when its holder has written everything it received until OFFLINE_AFTER_S after
- * that heartbeat (it heard nothing since), or when its holder is dead.
+ * that heartbeat (it heard nothing since), or when its holder is dead. Recorded as events with
+ * reason `heartbeat_timeout`.
  */
 const SQL_MARK_SILENT_OFFLINE = `
-  WITH holder AS (
+  WITH ${changeContextCte('change', { reason: 'heartbeat_timeout' })}, holder AS (
     SELECT * FROM jsonb_to_recordset($2::jsonb) AS h(id uuid, "flushedThrough" timestamptz, dead boolean)
   )
   UPDATE gateways g SET status = 'offline', updated_at = now()
-    FROM gateways s
+    FROM change, gateways s
     LEFT JOIN gateway_telemetry t ON t.gateway_id = s.id
     LEFT JOIN holder h ON h.id = s.connection_instance
    WHERE g.id = s.id AND g.status = 'online'

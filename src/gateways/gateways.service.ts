@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuthContext, canSeeSite } from '../auth/auth-context';
 import { ApiError } from '../common/api-error';
 import { Page } from '../common/pagination.dto';
+import { requestedBy } from '../database/change-context';
 import { Transactions } from '../database/transactions';
 import { Signal, SignalBus } from '../signals/signal-bus';
 import { SitesService } from '../sites/sites.service';
@@ -71,7 +72,7 @@ export class GatewaysService {
       if (dto.status === 'disabled') await this.codes.deleteUnredeemedOf(gateway.id, m);
       await this.gateways.update(gateway.id, changes, m);
       return (await this.gateways.findById(gateway.id, auth.orgId, m))!;
-    });
+    }, requestedBy(auth));
     if (dto.status) this.logger.log(`org ${auth.orgId}: gateway ${id} set to ${dto.status} (key ${auth.keyId})`);
     if (dto.status === 'disabled') {
       // Wherever its socket lives, it closes (4403).
@@ -95,7 +96,7 @@ export class GatewaysService {
         ]);
       }
       await this.gateways.delete(gateway.id, m);
-    });
+    }, requestedBy(auth));
     this.logger.log(`org ${auth.orgId}: gateway ${id} deleted (key ${auth.keyId})`);
     await this.signal({ type: 'gateway.disconnect', gatewayId: id, reason: 'deleted' });
   }

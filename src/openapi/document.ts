@@ -21,6 +21,7 @@ const TAGS: [string, string][] = [
   ['sites', 'Locations inside an org'],
   ['apiKeys', 'User API keys'],
   ['cameras', 'Cameras and the gateway that records each'],
+  ['events', 'The gateway event log: what changed and when (since 1.2)'],
   ['health', 'Liveness and readiness probes'],
 ];
 

@@ -5,6 +5,7 @@ import { GATEWAY_KEY_PREFIX, hashKey, newKey } from '../auth/key-hash';
 import { ApiError } from '../common/api-error';
 import { isoUtc } from '../common/time';
 import { AppConfig } from '../config/config';
+import { requestedBy } from '../database/change-context';
 import { Transactions } from '../database/transactions';
 import { GatewaysRepository } from '../gateways/gateways.repository';
 import { PairingCodesRepository } from '../gateways/pairing-codes.repository';
@@ -51,7 +52,7 @@ export class PairingService {
       const gatewayId = await this.gateways.insertRegistered(auth.orgId, dto.site_id, dto.name, m);
       const code = await this.insertUniqueCode(m, auth.orgId, gatewayId);
       return { id: gatewayId, ...code };
-    });
+    }, requestedBy(auth));
     this.logger.log(`org ${auth.orgId}: pairing code issued for new gateway ${result.id} (key ${auth.keyId})`);
     return { id: result.id, pairing_code: result.code, expires_at: isoUtc(result.expiresAt), status: 'registered' };
   }
@@ -86,7 +87,7 @@ export class PairingService {
       await this.codes.redeem(row.id, m);
       await this.gateways.markPaired(row.gateway_id, { keyHash: hashKey(apiKey), name: dto.name ?? null, version: dto.version ?? null, localIp: dto.local_ip ?? null }, m);
       return { gatewayId: row.gateway_id, orgId: row.org_id };
-    });
+    }, { reason: 'paired' });
     this.logger.log(`org ${paired.orgId}: gateway ${paired.gatewayId} paired`);
     return {
       gateway_id: paired.gatewayId,

@@ -151,25 +151,37 @@ describe('ConnectionRegistry', () => {
     expect(t.ingest.closed).not.toHaveBeenCalled();
   });
 
-  it('removing a replaced connection reports its own seq and keeps its successor current', () => {
+  it('a connection closed by its gateway reports its own seq and keeps its successor current', () => {
     const older = t.conn('gw', '1');
     const newer = t.conn('gw', '2');
     t.registry.add(older);
     t.registry.add(newer);
-    t.registry.remove(older);
+    t.registry.remove(older, true);
     expect(t.ingest.closed.mock.calls).toEqual([['gw', '1']]);
     expect(t.registry.isCurrent(newer.session)).toBe(true);
-    t.registry.remove(newer);
-    t.registry.remove(newer);
+    t.registry.remove(newer, true);
+    t.registry.remove(newer, true);
     expect(t.ingest.closed.mock.calls).toEqual([['gw', '1'], ['gw', '2']]);
     expect(t.registry.isCurrent(newer.session)).toBe(false);
   });
 
-  it('shutdown ends every connection with shutdown, reports the closes, then flushes, and refuses new connections', async () => {
+  it('a connection ended by the service or lost is no offline transition: nothing reaches the ingest', () => {
+    const replaced = t.conn('gw', '1');
+    t.registry.add(replaced);
+    t.registry.add(t.conn('gw', '2'));
+    t.registry.remove(replaced, false);
+    const lost = t.conn('other', '3');
+    t.registry.add(lost);
+    t.registry.remove(lost);
+    expect(t.ingest.closed).not.toHaveBeenCalled();
+    expect(t.registry.isCurrent(lost.session)).toBe(false);
+  });
+
+  it('shutdown ends every connection with shutdown, flushes without marking anything closed, and refuses new connections', async () => {
     t.registry.add(t.conn('a', '1'));
     t.registry.add(t.conn('b', '2'));
     await t.registry.beforeApplicationShutdown();
-    expect(t.events).toEqual(['end a 1 shutdown', 'end b 2 shutdown', 'closed a 1', 'closed b 2', 'flush']);
+    expect(t.events).toEqual(['end a 1 shutdown', 'end b 2 shutdown', 'flush']);
     t.bus.publish.mockClear();
     const late = t.conn('c', '3');
     expect(t.registry.add(late)).toBe(false);

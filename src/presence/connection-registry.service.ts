@@ -66,14 +66,19 @@ export class ConnectionRegistry implements OnModuleInit, BeforeApplicationShutdo
     return true;
   }
 
-  /** A connection closed, for whatever reason. */
-  remove(connection: LiveConnection): void {
+  /**
+   * A connection closed. Only a gateway that closed its socket itself is offline at once (at the
+   * next write, unless a newer connection has claimed it). A close by the service (shutdown,
+   * replacement) or a lost connection is not an offline transition by itself: a gateway that
+   * reconnects in time shows no change, one that does not goes offline after OFFLINE_AFTER_S
+   * without a frame (LivenessService).
+   */
+  remove(connection: LiveConnection, closedByGateway = false): void {
     if (!this.known.delete(connection)) return;
     const { gatewayId, seq } = connection.session;
     if (this.byGateway.get(gatewayId) === connection) this.byGateway.delete(gatewayId);
-    // Offline at the next write, unless a newer connection has claimed the gateway.
-    this.ingest.closed(gatewayId, seq);
-    this.logger.log(`gateway ${gatewayId} disconnected (connection ${seq})`);
+    if (closedByGateway) this.ingest.closed(gatewayId, seq);
+    this.logger.log(`gateway ${gatewayId} disconnected (connection ${seq}${closedByGateway ? ', closed by the gateway' : ''})`);
   }
 
   /** Whether this connection is the gateway's current one here (its frames count). */

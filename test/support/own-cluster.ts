@@ -22,8 +22,17 @@ export interface OwnCluster {
 export async function startOwnCluster(): Promise<OwnCluster> {
   const root = mkdtempSync(join(tmpdir(), 'novavms-faults-'));
   const dataDir = join(root, 'postgres');
-  const port = await freePort();
-  let handle: EmbeddedPostgresHandle | undefined = await startEmbeddedPostgres({ dataDir, port });
+  // A free port can be taken by another suite's server before ours binds it: draw another.
+  let port = await freePort();
+  let handle: EmbeddedPostgresHandle | undefined;
+  for (let attempt = 1; !handle; attempt++) {
+    try {
+      handle = await startEmbeddedPostgres({ dataDir, port });
+    } catch (e) {
+      if (attempt >= 3 || !String(e).includes('Address already in use')) throw e;
+      port = await freePort();
+    }
+  }
   const admin = new Client({ connectionString: handle.url });
   await admin.connect();
   await admin.query('CREATE DATABASE novavms_faults');
