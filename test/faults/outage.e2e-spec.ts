@@ -93,6 +93,9 @@ describe('a PostgreSQL outage under two instances', () => {
     const report = await watcher.stop();
 
     expect(report.falseOffline).toEqual([]);
+    // Nor did the event log record an outage of any of them.
+    const offline = await get(`${a.baseUrl}/api/v1/events?type=gateway.offline&limit=1000`, adminKey);
+    expect(offline.body.data).toEqual([]);
     expect(report.answers.get(200)).toBeGreaterThan(0);
     expect(fleet.flatMap((g) => g.closes)).toEqual([]);
     expectRunning(a);
