@@ -38,6 +38,12 @@ async function main(): Promise<void> {
 
   // Shutdown order matters: stop taking requests and close sockets first, then the database.
   let stopping = false;
+  // While stopping, a keep-alive client (a dashboard, a load balancer's probe) must not hold the
+  // HTTP server open: every answer closes its connection, and idle ones are closed as they idle.
+  const server = app.getHttpServer() as import('node:http').Server;
+  server.prependListener('request', (_req, res: import('node:http').ServerResponse) => {
+    if (stopping) res.setHeader('Connection', 'close');
+  });
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -47,6 +53,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    idle.unref();
     try {
       await app.close();
     } finally {

@@ -28,6 +28,12 @@ async function eventsOfType(instance: Instance, key: string, type: string): Prom
   }
 }
 
+/** Exit 0 after SIGTERM; otherwise the end of the instance's log says why. */
+async function expectCleanExit(instance: Instance): Promise<void> {
+  const exit = await waitForExit(instance.service, 30_000);
+  if (exit.code !== 0) throw new Error(`${instance.name} exited ${exit.code} after SIGTERM:\n${instance.logs().slice(-4000)}`);
+}
+
 /** v1.2 presence: a rolling restart of both instances, with a fleet on them, is no outage of any gateway. */
 describe('rolling restart of two instances with 1,000 gateways', () => {
   let cluster: OwnCluster;
@@ -75,7 +81,7 @@ describe('rolling restart of two instances with 1,000 gateways', () => {
 
     // A stops; its gateways reconnect to B. A comes back on the same address.
     a.service.child.kill('SIGTERM');
-    expect((await waitForExit(a.service, 30_000)).code).toBe(0);
+    await expectCleanExit(a);
     await eventually(async () => fleet.every((g) => g.connectedTo === b.baseUrl), 30_000, 100);
     a = await startInstance('A again', cluster.databaseUrl, adminKey, { ...ENV, PORT: a.env.PORT });
     instances.push(a);
@@ -83,7 +89,7 @@ describe('rolling restart of two instances with 1,000 gateways', () => {
 
     // Then B stops; everything moves back to A.
     b.service.child.kill('SIGTERM');
-    expect((await waitForExit(b.service, 30_000)).code).toBe(0);
+    await expectCleanExit(b);
     await eventually(async () => fleet.every((g) => g.connectedTo === a.baseUrl), 30_000, 100);
     // Past OFFLINE_AFTER_S since the last move, so a wrong offline would have been written by now.
     await sleep((Number(ENV.OFFLINE_AFTER_S) + 3) * 1000);
