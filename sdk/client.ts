@@ -13,6 +13,7 @@
  * spec has its method here.
  */
 import createClient, { type Client } from 'openapi-fetch';
+import { Webhook as StandardWebhook } from 'standardwebhooks';
 import type { components, operations, paths } from './schema';
 
 export type Schemas = components['schemas'];
@@ -35,6 +36,12 @@ export type GatewayEvent = Schemas['EventResponse'];
 export type EventList = Schemas['EventListResponse'];
 export type Availability = Schemas['AvailabilityResponse'];
 export type RecordingCoverage = Schemas['RecordingCoverageResponse'];
+export type WebhookEndpoint = Schemas['WebhookResponse'];
+export type CreatedWebhook = Schemas['CreatedWebhookResponse'];
+export type WebhookList = Schemas['WebhookListResponse'];
+export type WebhookSecret = Schemas['WebhookSecretResponse'];
+export type WebhookDelivery = Schemas['DeliveryResponse'];
+export type WebhookDeliveryList = Schemas['DeliveryListResponse'];
 
 /** `site_id` → `siteId`, at the type level. */
 type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
@@ -56,6 +63,10 @@ export type UpdateCameraParams = Camelize<Schemas['UpdateCameraDto']>;
 export type ListEventsParams = Query<'events_list'>;
 /** `from` and `to`: RFC 3339 instants (default: the last 24 hours). */
 export type TimeRangeParams = Query<'gateways_availability'>;
+export type CreateWebhookParams = Camelize<Schemas['CreateWebhookDto']>;
+export type UpdateWebhookParams = Camelize<Schemas['UpdateWebhookDto']>;
+export type ListWebhooksParams = Query<'webhooks_list'>;
+export type ListDeliveriesParams = Query<'webhooks_deliveries'>;
 
 /** Every error body the spec documents (`ValidationError`, `NotFoundError`, ...). */
 export type ApiErrorBody = Schemas[Extract<keyof Schemas, `${string}Error`>];
@@ -220,6 +231,55 @@ export class EventsApi {
   }
 }
 
+export class WebhooksApi {
+  constructor(private readonly api: Api) {}
+  /** POST /api/v1/webhooks (admin, since 1.2): the answer carries the signing secret, once. */
+  create(params: CreateWebhookParams): Promise<CreatedWebhook> {
+    return unwrap('webhooks_create', this.api.POST('/api/v1/webhooks', { body: snake(params) }));
+  }
+  list(params?: ListWebhooksParams): Promise<WebhookList> {
+    return unwrap('webhooks_list', this.api.GET('/api/v1/webhooks', { params: { query: snake(params) } }));
+  }
+  get(id: string): Promise<WebhookEndpoint> {
+    return unwrap('webhooks_get', this.api.GET('/api/v1/webhooks/{id}', byId(id)));
+  }
+  update(id: string, params: UpdateWebhookParams): Promise<WebhookEndpoint> {
+    return unwrap('webhooks_update', this.api.PATCH('/api/v1/webhooks/{id}', { ...byId(id), body: snake(params) }));
+  }
+  async delete(id: string): Promise<void> {
+    await unwrap('webhooks_delete', this.api.DELETE('/api/v1/webhooks/{id}', byId(id)));
+  }
+  /** A new secret; for 24 h the previous one signs too. */
+  rotateSecret(id: string): Promise<WebhookSecret> {
+    return unwrap('webhooks_rotateSecret', this.api.POST('/api/v1/webhooks/{id}/rotate-secret', byId(id)));
+  }
+  /** Queues a `webhook.test` event for this endpoint. */
+  test(id: string): Promise<WebhookDelivery> {
+    return unwrap('webhooks_test', this.api.POST('/api/v1/webhooks/{id}/test', byId(id)));
+  }
+  deliveries(id: string, params?: ListDeliveriesParams): Promise<WebhookDeliveryList> {
+    return unwrap('webhooks_deliveries', this.api.GET('/api/v1/webhooks/{id}/deliveries', { params: { path: { id }, query: snake(params) } }));
+  }
+  redeliver(id: string, deliveryId: string): Promise<WebhookDelivery> {
+    return unwrap('webhooks_redeliver', this.api.POST('/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver', { params: { path: { id, delivery_id: deliveryId } } }));
+  }
+}
+
+/** What a webhook delivers: an event as GET /api/v1/events shows it, or a `webhook.test`. */
+export type WebhookPayload = GatewayEvent | { id: string; type: 'webhook.test'; occurred_at: string; org_id: string; data: { webhook_id: string } };
+
+/**
+ * Checks a delivery your endpoint received — signature (any of the `v1,` signatures, so it holds
+ * through a rotation) and a timestamp within 5 minutes — and returns the event. Pass the raw body
+ * exactly as received, the request's headers, and the endpoint's `whsec_` secret. Throws
+ * (standardwebhooks' WebhookVerificationError) when the delivery is not authentic.
+ */
+export function verifyWebhook(rawBody: Parameters<StandardWebhook["verify"]>[0], headers: Record<string, string | string[] | undefined>, secret: string): WebhookPayload {
+  const flat: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(' ') : v;
+  return new StandardWebhook(secret).verify(rawBody, flat) as WebhookPayload;
+}
+
 export class HealthApi {
   constructor(private readonly api: Api) {}
   /** GET /healthz: the process is alive. */
@@ -238,6 +298,7 @@ export class NovaVMS {
   readonly apiKeys: ApiKeysApi;
   readonly cameras: CamerasApi;
   readonly events: EventsApi;
+  readonly webhooks: WebhooksApi;
   readonly health: HealthApi;
   /** The underlying openapi-fetch client, for anything the facade does not cover. */
   readonly raw: Api;
@@ -253,6 +314,7 @@ export class NovaVMS {
     this.apiKeys = new ApiKeysApi(this.raw);
     this.cameras = new CamerasApi(this.raw);
     this.events = new EventsApi(this.raw);
+    this.webhooks = new WebhooksApi(this.raw);
     this.health = new HealthApi(this.raw);
   }
 }

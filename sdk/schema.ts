@@ -294,6 +294,138 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhooks
+         * @description The org's webhooks (a site-scoped key sees those confined to its sites), oldest first. Secrets are never listed.
+         */
+        get: operations["webhooks_list"];
+        put?: never;
+        /**
+         * Create a webhook
+         * @description Deliver the org's events (of these types, of these sites) to an https endpoint, signed per Standard Webhooks with the secret returned here once (docs/webhooks.md). A site-scoped key must name `site_ids` within its own sites. The URL must be https and must not name a loopback, private, link-local, CGNAT, multicast or unspecified address; names are checked again after DNS on every attempt.
+         */
+        post: operations["webhooks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a webhook
+         * @description One webhook, without its secret.
+         */
+        get: operations["webhooks_get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook
+         * @description Stops deliveries to the endpoint and deletes its delivery log.
+         */
+        delete: operations["webhooks_delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a webhook
+         * @description Change the URL, event types, sites or description, or pause (`enabled: false`) and resume it; `enabled: true` also re-enables an endpoint the service disabled.
+         */
+        patch: operations["webhooks_update"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a webhook's delivery attempts
+         * @description Every attempt, oldest first: pending ones with when they are due, finished ones with the status code, error and duration, and when a failed one will be retried. Walk with `after` = `next_cursor`.
+         */
+        get: operations["webhooks_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeliver an event
+         * @description Sends the event of that attempt again (same `webhook-id` and body, fresh signature), as a new first attempt with its own retries.
+         */
+        post: operations["webhooks_redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a webhook's secret
+         * @description A new signing secret, shown once. For 24 hours both secrets sign every delivery (two `v1,` signatures), so receivers can switch without missing one.
+         */
+        post: operations["webhooks_rotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event
+         * @description Queues a `webhook.test` event for this endpoint only (even when it is paused), signed and retried like any other; the answer is its first attempt, pending.
+         */
+        post: operations["webhooks_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -491,9 +623,124 @@ export interface components {
             /** @description The sites the key is limited to; null for every site of the org */
             site_ids: string[] | null;
         };
+        CreatedWebhookResponse: {
+            /** Format: date-time */
+            created_at: string;
+            /** @example NOC pager */
+            description: string | null;
+            /**
+             * @description Why the service disabled it: gone (the receiver answered 410), failing (every attempt failed for WEBHOOK_DISABLE_AFTER_DAYS)
+             * @example null
+             */
+            disabled_reason: string | null;
+            /** @example true */
+            enabled: boolean;
+            /**
+             * @description The event types to deliver; `["*"]` for all
+             * @example [
+             *       "gateway.offline",
+             *       "gateway.online"
+             *     ]
+             */
+            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "camera.recording_status_changed")[];
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description The signing secret, shown only here: keep it to verify signatures
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+            /** @description Deliver only events of these sites; omit or null for every site of the org (a site-scoped key must name its own sites) */
+            site_ids: string[] | null;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: uri
+             * @example https://hooks.example.com/novavms
+             */
+            url: string;
+        };
         CreateSiteDto: {
             /** @example Warehouse A */
             name: string;
+        };
+        CreateWebhookDto: {
+            /** @example NOC pager */
+            description?: string | null;
+            /**
+             * @description The event types to deliver; `["*"]` for all
+             * @example [
+             *       "gateway.offline",
+             *       "gateway.online"
+             *     ]
+             */
+            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "camera.recording_status_changed")[];
+            /** @description Deliver only events of these sites; omit or null for every site of the org (a site-scoped key must name its own sites) */
+            site_ids?: string[] | null;
+            /**
+             * Format: uri
+             * @example https://hooks.example.com/novavms
+             */
+            url: string;
+        };
+        DeliveryListResponse: {
+            /** @description At most `limit` attempts, oldest first */
+            data: components["schemas"]["DeliveryResponse"][];
+            /**
+             * @description Pass as `after` to read on
+             * @example 1043
+             */
+            next_cursor: string;
+        };
+        DeliveryResponse: {
+            /**
+             * Format: int32
+             * @example 1
+             */
+            attempt: number;
+            /**
+             * Format: date-time
+             * @example 2026-04-21T14:20:05Z
+             */
+            attempted_at: string | null;
+            /**
+             * Format: int32
+             * @example 38
+             */
+            duration_ms: number | null;
+            /**
+             * @description Why it failed (with up to 1 KiB of the answer)
+             * @example null
+             */
+            error: string | null;
+            /**
+             * Format: uuid
+             * @description The event delivered: also its `webhook-id` header
+             */
+            event_id: string;
+            /**
+             * @example gateway.offline
+             * @enum {string}
+             */
+            event_type: "webhook.test" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "camera.recording_status_changed";
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Pending: when it is due; failed: when the retry is due, null when there is none
+             * @example null
+             */
+            next_attempt_at: string | null;
+            /**
+             * Format: int32
+             * @example 200
+             */
+            response_status: number | null;
+            /**
+             * @example succeeded
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed";
         };
         ErrorDetailSchema: {
             /** @example site_id */
@@ -966,6 +1213,30 @@ export interface components {
              */
             status?: "disabled" | "offline";
         };
+        UpdateWebhookDto: {
+            /** @example NOC pager */
+            description?: string | null;
+            /**
+             * @description false pauses deliveries; true re-enables an endpoint the service disabled
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description The event types to deliver; `["*"]` for all
+             * @example [
+             *       "gateway.offline",
+             *       "gateway.online"
+             *     ]
+             */
+            event_types?: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "camera.recording_status_changed")[];
+            /** @description Deliver only events of these sites; omit or null for every site of the org (a site-scoped key must name its own sites) */
+            site_ids?: string[] | null;
+            /**
+             * Format: uri
+             * @example https://hooks.example.com/novavms
+             */
+            url?: string;
+        };
         ValidationError: {
             /** @description One entry per problem */
             details: components["schemas"]["ErrorDetailSchema"][];
@@ -976,6 +1247,59 @@ export interface components {
             error: "validation_error";
             /** @description A human-readable sentence */
             message: string;
+        };
+        WebhookListResponse: {
+            data: components["schemas"]["WebhookResponse"][];
+            /**
+             * Format: int64
+             * @description Rows matching the filters, over all pages
+             * @example 1
+             */
+            total: number;
+        };
+        WebhookResponse: {
+            /** Format: date-time */
+            created_at: string;
+            /** @example NOC pager */
+            description: string | null;
+            /**
+             * @description Why the service disabled it: gone (the receiver answered 410), failing (every attempt failed for WEBHOOK_DISABLE_AFTER_DAYS)
+             * @example null
+             */
+            disabled_reason: string | null;
+            /** @example true */
+            enabled: boolean;
+            /**
+             * @description The event types to deliver; `["*"]` for all
+             * @example [
+             *       "gateway.offline",
+             *       "gateway.online"
+             *     ]
+             */
+            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "camera.recording_status_changed")[];
+            /** Format: uuid */
+            id: string;
+            /** @description Deliver only events of these sites; omit or null for every site of the org (a site-scoped key must name its own sites) */
+            site_ids: string[] | null;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: uri
+             * @example https://hooks.example.com/novavms
+             */
+            url: string;
+        };
+        WebhookSecretResponse: {
+            /**
+             * Format: date-time
+             * @description Until then the previous secret signs too
+             */
+            previous_secret_expires_at: string;
+            /**
+             * @description The signing secret, shown only here: keep it to verify signatures
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
         };
     };
     responses: never;
@@ -2574,6 +2898,747 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    webhooks_list: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Rows to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "created_at": "2026-04-21T14:00:00Z",
+                     *           "description": "NOC pager",
+                     *           "disabled_reason": null,
+                     *           "enabled": true,
+                     *           "event_types": [
+                     *             "gateway.offline",
+                     *             "gateway.online"
+                     *           ],
+                     *           "id": "3a7c9e1f-5b2d-4c8a-9e6f-1d3b5a7c9e2f",
+                     *           "site_ids": null,
+                     *           "updated_at": "2026-04-21T14:00:00Z",
+                     *           "url": "https://hooks.example.com/novavms"
+                     *         }
+                     *       ],
+                     *       "total": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookListResponse"];
+                };
+            };
+            /** @description Unknown query parameter or bad value */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description Not an admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    webhooks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-04-21T14:00:00Z",
+                     *       "description": "NOC pager",
+                     *       "disabled_reason": null,
+                     *       "enabled": true,
+                     *       "event_types": [
+                     *         "gateway.offline",
+                     *         "gateway.online"
+                     *       ],
+                     *       "id": "3a7c9e1f-5b2d-4c8a-9e6f-1d3b5a7c9e2f",
+                     *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwJ8uBVmXx2Wk=",
+                     *       "site_ids": null,
+                     *       "updated_at": "2026-04-21T14:00:00Z",
+                     *       "url": "https://hooks.example.com/novavms"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreatedWebhookResponse"];
+                };
+            };
+            /** @description url not https or pointing at a forbidden address, unknown event type, "*" mixed with types, site_ids not sites of the org, unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description Not an admin key, or a site-scoped key naming other sites or none */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    webhooks_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-04-21T14:00:00Z",
+                     *       "description": "NOC pager",
+                     *       "disabled_reason": null,
+                     *       "enabled": true,
+                     *       "event_types": [
+                     *         "gateway.offline",
+                     *         "gateway.online"
+                     *       ],
+                     *       "id": "3a7c9e1f-5b2d-4c8a-9e6f-1d3b5a7c9e2f",
+                     *       "site_ids": null,
+                     *       "updated_at": "2026-04-21T14:00:00Z",
+                     *       "url": "https://hooks.example.com/novavms"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            /** @description The id is not a uuid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description Not an admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Webhook not in caller's org, or beyond a site-scoped key's sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    webhooks_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Empty body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The id is not a uuid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description Not an admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Webhook not in caller's org, or beyond a site-scoped key's sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    webhooks_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "created_at": "2026-04-21T14:00:00Z",
+                     *       "description": "NOC pager",
+                     *       "disabled_reason": null,
+                     *       "enabled": true,
+                     *       "event_types": [
+                     *         "gateway.offline",
+                     *         "gateway.online"
+                     *       ],
+                     *       "id": "3a7c9e1f-5b2d-4c8a-9e6f-1d3b5a7c9e2f",
+                     *       "site_ids": null,
+                     *       "updated_at": "2026-04-21T14:00:00Z",
+                     *       "url": "https://hooks.example.com/novavms"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            /** @description As for create, or no field to update */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description Not an admin key, or a site-scoped key naming other sites or none */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Webhook not in caller's org, or beyond a site-scoped key's sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    webhooks_deliveries: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page */
+                after?: string;
+                /** @description Attempts per page */
+                limit?: number;
+                /** @description Only attempts with this status */
+                status?: "pending" | "succeeded" | "failed";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "attempt": 1,
+                     *           "attempted_at": "2026-04-21T14:20:35Z",
+                     *           "duration_ms": 38,
+                     *           "error": null,
+                     *           "event_id": "0b8f3e2a-6c1d-4f7e-9a5b-3c2d1e0f9a8b",
+                     *           "event_type": "gateway.offline",
+                     *           "id": "7e2b4d6f-8a1c-4e3b-9d5f-2c4e6a8b0d1f",
+                     *           "next_attempt_at": null,
+                     *           "response_status": 200,
+                     *           "status": "succeeded"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "118"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeliveryListResponse"];
+                };
+            };
+            /** @description The id is not a uuid, or a bad status, after or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description Not an admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Webhook not in caller's org, or beyond a site-scoped key's sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    webhooks_redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delivery_id: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "attempt": 1,
+                     *       "attempted_at": null,
+                     *       "duration_ms": null,
+                     *       "error": null,
+                     *       "event_id": "0b8f3e2a-6c1d-4f7e-9a5b-3c2d1e0f9a8b",
+                     *       "event_type": "gateway.offline",
+                     *       "id": "7e2b4d6f-8a1c-4e3b-9d5f-2c4e6a8b0d1f",
+                     *       "next_attempt_at": "2026-04-21T15:02:11Z",
+                     *       "response_status": null,
+                     *       "status": "pending"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeliveryResponse"];
+                };
+            };
+            /** @description An id is not a uuid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description Not an admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Webhook not in caller's org, or beyond a site-scoped key's sites; or no such attempt of this webhook */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    webhooks_rotateSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "previous_secret_expires_at": "2026-04-22T14:00:00Z",
+                     *       "secret": "whsec_2cP0X7mQbV9sR1tY4uW6zA8dF3gH5jK7lN9pQ2rS4tU="
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WebhookSecretResponse"];
+                };
+            };
+            /** @description The id is not a uuid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description Not an admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Webhook not in caller's org, or beyond a site-scoped key's sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    webhooks_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "attempt": 1,
+                     *       "attempted_at": null,
+                     *       "duration_ms": null,
+                     *       "error": null,
+                     *       "event_id": "0b8f3e2a-6c1d-4f7e-9a5b-3c2d1e0f9a8b",
+                     *       "event_type": "webhook.test",
+                     *       "id": "7e2b4d6f-8a1c-4e3b-9d5f-2c4e6a8b0d1f",
+                     *       "next_attempt_at": "2026-04-21T14:20:35Z",
+                     *       "response_status": null,
+                     *       "status": "pending"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeliveryResponse"];
+                };
+            };
+            /** @description The id is not a uuid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description Not an admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Webhook not in caller's org, or beyond a site-scoped key's sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
                 };
             };
             /** @description The database is busy or unreachable; retry after Retry-After seconds */

@@ -19,6 +19,7 @@ import { PresenceModule } from './presence/presence.module';
 import { SignalsModule } from './signals/signals.module';
 import { SitesModule } from './sites/sites.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The process's pino logger (see createRootLogger). */
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
@@ -49,6 +50,7 @@ export class AppModule {
         GatewaysModule,
         CamerasModule,
         EventsModule,
+        WebhooksModule,
         PairingModule,
         TelemetryModule,
         PresenceModule,

@@ -13,10 +13,13 @@ import { PairingCode } from './gateways/pairing-code.entity';
 import { Org } from './orgs/org.entity';
 import { PairingGuess } from './pairing/pairing-guess.entity';
 import { Site } from './sites/site.entity';
+import { WebhookDelivery } from './webhooks/webhook-delivery.entity';
+import { WebhookDispatchCursor } from './webhooks/webhook-dispatch-cursor.entity';
+import { Webhook } from './webhooks/webhook.entity';
 import { ServiceInstance } from './telemetry/service-instance.entity';
 
 /** Every table of the schema, by the feature that owns it. The composition root, like app.module.ts. */
-export const ENTITIES = [Org, Site, ApiKey, Gateway, GatewayCount, GatewayTombstone, PairingCode, GatewayTelemetry, PairingGuess, Camera, ServiceInstance, GatewayEvent, EventLogHead];
+export const ENTITIES = [Org, Site, ApiKey, Gateway, GatewayCount, GatewayTombstone, PairingCode, GatewayTelemetry, PairingGuess, Camera, ServiceInstance, GatewayEvent, EventLogHead, Webhook, WebhookDelivery, WebhookDispatchCursor];
 
 /** The service's TypeORM options: the service, the admin CLI, the TypeORM CLI and the tests use these. */
 export function appDataSourceOptions(config: AppConfig, url: string): DataSourceOptions {

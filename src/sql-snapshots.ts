@@ -16,6 +16,8 @@ import { OrgsRepository } from './orgs/orgs.repository';
 import { PairingGuessesRepository } from './pairing/pairing-guesses.repository';
 import { SitesRepository } from './sites/sites.repository';
 import { IngestWatermarksRepository } from './telemetry/ingest-watermarks.repository';
+import { WebhookDeliveriesRepository } from './webhooks/webhook-deliveries.repository';
+import { WebhooksRepository } from './webhooks/webhooks.repository';
 
 /** Every repository, and where the SQL it sends is committed. */
 export const SQL_SNAPSHOTS: { repository: Type; file: string }[] = [
@@ -29,6 +31,8 @@ export const SQL_SNAPSHOTS: { repository: Type; file: string }[] = [
   { repository: PairingGuessesRepository, file: 'src/pairing/pairing-guesses.repository.sql' },
   { repository: SitesRepository, file: 'src/sites/sites.repository.sql' },
   { repository: IngestWatermarksRepository, file: 'src/telemetry/ingest-watermarks.repository.sql' },
+  { repository: WebhooksRepository, file: 'src/webhooks/webhooks.repository.sql' },
+  { repository: WebhookDeliveriesRepository, file: 'src/webhooks/webhook-deliveries.repository.sql' },
 ];
 
 const TRANSACTION_CONTROL = /^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT)\b/i;

@@ -71,7 +71,7 @@ export interface EndpointDoc {
   /** API version the operation appeared in. */
   since: '1.0' | '1.1' | '1.2';
   /** The success response. */
-  status: 200 | 201 | 204;
+  status: 200 | 201 | 202 | 204;
   type?: Type<unknown>;
   responseDescription?: string;
   example?: unknown;

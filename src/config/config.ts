@@ -149,8 +149,48 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(100000)
   EVENTS_PURGE_BATCH = 1000;
 
+  /** A webhook attempt that has no 2xx answer within this many milliseconds failed. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(120000)
+  WEBHOOK_TIMEOUT_MS = 10000;
+
+  /** Seconds from a failed attempt to the next, one entry per retry; after the last the delivery is failed. */
+  @Matches(/^\d{1,6}(,\d{1,6}){0,19}$/, { message: 'WEBHOOK_RETRY_SCHEDULE_S must be up to 20 comma-separated whole seconds, e.g. 5,300,1800' })
+  WEBHOOK_RETRY_SCHEDULE_S = '5,300,1800,7200,18000,36000,36000';
+
+  /** An endpoint whose every attempt failed for this many days is disabled. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(365)
+  WEBHOOK_DISABLE_AFTER_DAYS = 5;
+
+  /** http:// webhook URLs (development only; production endpoints must be https://). */
+  @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_HTTP must be true or false' })
+  WEBHOOK_ALLOW_HTTP = 'false';
+
+  /** Deliveries to loopback, private, link-local, CGNAT, multicast and unspecified addresses (development and tests only). */
+  @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_TARGETS = 'false';
+
+  /** How often each instance looks for events to dispatch and attempts that are due. */
+  @Transform(toInt) @IsInt() @Min(20) @Max(60000)
+  WEBHOOK_POLL_INTERVAL_MS = 200;
+
+  /** Attempts one instance makes at once. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  WEBHOOK_CONCURRENCY = 32;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
+
+  get webhookRetryScheduleS(): number[] {
+    return this.WEBHOOK_RETRY_SCHEDULE_S.split(',').map(Number);
+  }
+
+  get webhookAllowHttp(): boolean {
+    return this.WEBHOOK_ALLOW_HTTP === 'true';
+  }
+
+  get webhookAllowPrivateTargets(): boolean {
+    return this.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true';
+  }
 
   /** OFFLINE_AFTER_S defaults to three missed heartbeats. */
   get offlineAfterS(): number {

@@ -22,6 +22,7 @@ const TAGS: [string, string][] = [
   ['apiKeys', 'User API keys'],
   ['cameras', 'Cameras and the gateway that records each'],
   ['events', 'The gateway event log: what changed and when (since 1.2)'],
+  ['webhooks', 'Signed deliveries of events to your endpoints (since 1.2)'],
   ['health', 'Liveness and readiness probes'],
 ];
 
