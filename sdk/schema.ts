@@ -650,7 +650,7 @@ export interface components {
              * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
              */
             secret: string;
-            /** @description Deliver only events of these sites; omit or null for every site of the org (a site-scoped key must name its own sites) */
+            /** @description Only events of these sites are delivered; null for every site of the org */
             site_ids: string[] | null;
             /** Format: date-time */
             updated_at: string;
@@ -1229,7 +1229,7 @@ export interface components {
              *     ]
              */
             event_types?: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "camera.recording_status_changed")[];
-            /** @description Deliver only events of these sites; omit or null for every site of the org (a site-scoped key must name its own sites) */
+            /** @description Deliver only events of these sites; null for every site of the org (a site-scoped key must name its own sites) */
             site_ids?: string[] | null;
             /**
              * Format: uri
@@ -1279,7 +1279,7 @@ export interface components {
             event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "camera.recording_status_changed")[];
             /** Format: uuid */
             id: string;
-            /** @description Deliver only events of these sites; omit or null for every site of the org (a site-scoped key must name its own sites) */
+            /** @description Only events of these sites are delivered; null for every site of the org */
             site_ids: string[] | null;
             /** Format: date-time */
             updated_at: string;
@@ -2010,7 +2010,7 @@ export interface operations {
     events_list: {
         parameters: {
             query?: {
-                /** @description The `next_cursor` of the previous page: events after it */
+                /** @description The `next_cursor` of the previous page: what comes after it */
                 after?: string;
                 /** @description Only events of this gateway */
                 gateway_id?: string;
@@ -3320,7 +3320,7 @@ export interface operations {
     webhooks_deliveries: {
         parameters: {
             query?: {
-                /** @description The `next_cursor` of the previous page */
+                /** @description The `next_cursor` of the previous page: what comes after it */
                 after?: string;
                 /** @description Attempts per page */
                 limit?: number;

@@ -1,9 +1,10 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn } from 'class-validator';
 import { ROLES, type Role } from '../../auth/roles';
 import { NAME, TIMESTAMP, UUID } from '../../common/api-docs';
 import { PaginationQuery, TOTAL } from '../../common/pagination.dto';
 import { IsName } from '../../common/name.decorator';
+import { IsSiteIdList } from '../../common/site-ids.decorator';
 
 export class CreateApiKeyDto {
   @IsName({ example: 'NOC dashboard' })
@@ -13,21 +14,7 @@ export class CreateApiKeyDto {
   @IsIn(ROLES)
   role: Role;
 
-  @ApiPropertyOptional({
-    type: 'array',
-    items: { type: 'string', ...UUID },
-    minItems: 1,
-    maxItems: 1000,
-    uniqueItems: true,
-    nullable: true,
-    description: 'Limit the key to these sites; omit or null for every site of the org',
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
+  @IsSiteIdList('Limit the key to these sites; omit or null for every site of the org')
   site_ids?: string[] | null;
 }
 

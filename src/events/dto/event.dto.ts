@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsOptional, IsRFC3339, IsUUID, Matches } from 'class-validator';
@@ -10,6 +11,15 @@ export const CURSOR = { type: 'string', pattern: '^[0-9]{1,18}$', maxLength: 18,
 
 /** An instant given in a query: RFC 3339 with a zone (`Z` or an offset); fractions of a second are dropped. */
 const QUERY_TIME = { type: 'string', format: 'date-time', maxLength: 35 } as const;
+
+/** `after`: the `next_cursor` of the previous page. */
+export function IsCursor(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ ...CURSOR, description: 'The `next_cursor` of the previous page: what comes after it' }),
+    IsOptional(),
+    Matches(/^[0-9]{1,18}$/, { message: 'after must be a next_cursor returned by this endpoint' }),
+  );
+}
 
 const splitList = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()) : value);
 
@@ -42,9 +52,7 @@ export class ListEventsQuery {
   @IsRFC3339({ message: 'since must be an RFC 3339 date-time such as 2026-04-21T14:20:04Z' })
   since?: string;
 
-  @ApiPropertyOptional({ ...CURSOR, description: 'The `next_cursor` of the previous page: events after it' })
-  @IsOptional()
-  @Matches(/^[0-9]{1,18}$/, { message: 'after must be a next_cursor returned by this endpoint' })
+  @IsCursor()
   after?: string;
 
   @IsPageLimit('Events per page')

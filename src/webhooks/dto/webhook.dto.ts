@@ -1,9 +1,11 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { TIMESTAMP, UUID } from '../../common/api-docs';
+import { IsSiteIdList, SITE_IDS } from '../../common/site-ids.decorator';
 import { IsOmittable } from '../../common/omittable.decorator';
 import { IsPageLimit, PaginationQuery, TOTAL } from '../../common/pagination.dto';
-import { CURSOR } from '../../events/dto/event.dto';
+import { CURSOR, IsCursor } from '../../events/dto/event.dto';
 import { EVENT_TYPES } from '../../events/event-log.repository';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../webhook-delivery.entity';
 
@@ -19,78 +21,55 @@ const EVENT_TYPES_DOC: ApiPropertyOptions = {
   example: ['gateway.offline', 'gateway.online'],
   description: 'The event types to deliver; `["*"]` for all',
 };
-const SITE_IDS_DOC = {
-  type: 'array',
-  items: { type: 'string', ...UUID },
-  minItems: 1,
-  maxItems: 1000,
-  uniqueItems: true,
-  nullable: true,
-  description: 'Deliver only events of these sites; omit or null for every site of the org (a site-scoped key must name its own sites)',
-} as const;
+const SITE_IDS_DOC = { ...SITE_IDS, description: 'Only events of these sites are delivered; null for every site of the org' };
 const DESCRIPTION_DOC = { type: 'string', maxLength: 500, pattern: '\\S', nullable: true, example: 'NOC pager' } as const;
 
+/** `url`: required on create, omittable (never null) on update. */
+function IsWebhookUrl(required: boolean): PropertyDecorator {
+  return applyDecorators(required ? ApiProperty(URL_DOC) : ApiPropertyOptional(URL_DOC), ...(required ? [] : [IsOmittable()]), IsString(), MaxLength(2048));
+}
+
+function IsEventTypes(required: boolean): PropertyDecorator {
+  return applyDecorators(
+    required ? ApiProperty(EVENT_TYPES_DOC) : ApiPropertyOptional(EVENT_TYPES_DOC),
+    ...(required ? [] : [IsOmittable()]),
+    IsArray(),
+    ArrayMinSize(1),
+    ArrayMaxSize(WEBHOOK_EVENT_TYPES.length),
+    ArrayUnique(),
+    IsIn(WEBHOOK_EVENT_TYPES, { each: true, message: `event_types must name ${WEBHOOK_EVENT_TYPES.join(', ')}` }),
+  );
+}
+
+function IsDescription(): PropertyDecorator {
+  return applyDecorators(ApiPropertyOptional(DESCRIPTION_DOC), IsOptional(), IsString(), MaxLength(500), Matches(/\S/, { message: 'description must not be blank' }));
+}
+
 export class CreateWebhookDto {
-  @ApiProperty(URL_DOC)
-  @IsString()
-  @MaxLength(2048)
+  @IsWebhookUrl(true)
   url: string;
 
-  @ApiProperty(EVENT_TYPES_DOC)
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length)
-  @ArrayUnique()
-  @IsIn(WEBHOOK_EVENT_TYPES, { each: true, message: `event_types must name ${WEBHOOK_EVENT_TYPES.join(', ')}` })
+  @IsEventTypes(true)
   event_types: string[];
 
-  @ApiPropertyOptional(SITE_IDS_DOC)
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
+  @IsSiteIdList('Deliver only events of these sites; omit or null for every site of the org (a site-scoped key must name its own sites)')
   site_ids?: string[] | null;
 
-  @ApiPropertyOptional(DESCRIPTION_DOC)
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  @Matches(/\S/, { message: 'description must not be blank' })
+  @IsDescription()
   description?: string | null;
 }
 
 export class UpdateWebhookDto {
-  @ApiPropertyOptional(URL_DOC)
-  @IsOmittable()
-  @IsString()
-  @MaxLength(2048)
+  @IsWebhookUrl(false)
   url?: string;
 
-  @ApiPropertyOptional(EVENT_TYPES_DOC)
-  @IsOmittable()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length)
-  @ArrayUnique()
-  @IsIn(WEBHOOK_EVENT_TYPES, { each: true, message: `event_types must name ${WEBHOOK_EVENT_TYPES.join(', ')}` })
+  @IsEventTypes(false)
   event_types?: string[];
 
-  @ApiPropertyOptional(SITE_IDS_DOC)
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
+  @IsSiteIdList('Deliver only events of these sites; null for every site of the org (a site-scoped key must name its own sites)')
   site_ids?: string[] | null;
 
-  @ApiPropertyOptional(DESCRIPTION_DOC)
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  @Matches(/\S/, { message: 'description must not be blank' })
+  @IsDescription()
   description?: string | null;
 
   @ApiPropertyOptional({ type: 'boolean', example: true, description: 'false pauses deliveries; true re-enables an endpoint the service disabled' })
@@ -149,9 +128,7 @@ export class ListDeliveriesQuery {
   @IsIn(DELIVERY_STATUSES)
   status?: DeliveryStatus;
 
-  @ApiPropertyOptional({ ...CURSOR, description: 'The `next_cursor` of the previous page' })
-  @IsOptional()
-  @Matches(/^[0-9]{1,18}$/, { message: 'after must be a next_cursor returned by this endpoint' })
+  @IsCursor()
   after?: string;
 
   @IsPageLimit('Attempts per page')
