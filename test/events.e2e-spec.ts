@@ -248,7 +248,7 @@ describe('gateway events (v1.2)', () => {
     for (const [type, at, gatewayId, cameraId] of seeded) await seedEvent(t, { type, at, gatewayId, cameraId, data: cameraId ? { camera_id: cameraId, to: 'idle' } : {} });
     const left = async () =>
       (await t.dataSource.query(`SELECT type, extract(epoch FROM occurred_at)::bigint AS at, gateway_id FROM gateway_events WHERE gateway_id = ANY($1::uuid[]) ORDER BY written`, [[gw, deletedGateway]]))
-        .map((r: { type: string; at: string; gateway_id: string }) => `${r.gateway_id === gw ? 'gw' : 'deleted'} ${r.type} ${(now - Number(r.at)) / 86400}`);
+        .map((r: { type: string; at: string; gateway_id: string }) => `${r.gateway_id === gw ? 'gw' : 'deleted'} ${r.type} ${Math.round((now - Number(r.at)) / 86400)}`);
     // The purge runs every second, two rows a statement.
     await eventually(async () => (await left()).length === 4, 8000, 200);
     expect(await left()).toEqual(['gw gateway.registered 0', 'gw gateway.offline 99', 'gw camera.recording_status_changed 96', 'gw gateway.online 1']);
