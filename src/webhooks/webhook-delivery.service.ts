@@ -8,6 +8,8 @@ import { ClaimedAttempt, WebhookDeliveriesRepository } from './webhook-deliverie
 import { sendWebhook, SendOptions } from './webhook-sender';
 
 const DISPATCH_BATCH = 1000;
+/** How long a stopping instance waits for its attempts in flight. */
+const SHUTDOWN_GRACE_MS = 2000;
 const DISPATCH_BATCHES_PER_RUN = 20;
 /**
  * A lease lasts twice the attempt's timeout and 5 s more: an attempt (bounded by the timeout)
@@ -51,10 +53,17 @@ export class WebhookDeliveryService implements OnModuleInit, OnApplicationShutdo
     this.worker.start();
   }
 
-  /** Stops taking work and waits for the attempts in flight (each ends within WEBHOOK_TIMEOUT_MS). */
+  /**
+   * Stops taking work and gives the attempts in flight a moment to finish and be written; one
+   * still running after that is abandoned to its lease (another instance makes it again), so a
+   * slow receiver cannot hold the shutdown past its deadline.
+   */
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([this.dispatcher.stop(), this.worker.stop()]);
-    await Promise.all([...this.inFlight]);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_GRACE_MS)));
+    await Promise.race([Promise.all([...this.inFlight]), grace]);
+    clearTimeout(timer);
   }
 
   /** Makes deliveries of the events numbered since the last run; returns how many events were read. */
