@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApiKey } from '../auth/api-key.entity';
 import { ApiKeysRepository } from '../auth/api-keys.repository';
-import { AuthContext } from '../auth/auth-context';
+import { AuthContext, withinKeyScope } from '../auth/auth-context';
 import { AuthService } from '../auth/auth.service';
 import { hashKey, newKey, USER_KEY_PREFIX } from '../auth/key-hash';
 import { ApiError } from '../common/api-error';
@@ -12,12 +12,6 @@ import { ApiKeyResponse, CreateApiKeyDto, CreatedApiKeyResponse, ListApiKeysQuer
 
 function toApiKeyResponse(key: ApiKey): ApiKeyResponse {
   return { id: key.id, name: key.name, role: key.role, site_ids: key.siteIds, created_at: isoUtc(key.createdAt) };
-}
-
-/** A scoped admin sees only keys confined to its own sites; an org-wide key is beyond it. */
-function withinScope(auth: AuthContext, key: ApiKey): boolean {
-  if (auth.siteIds === null) return true;
-  return key.siteIds !== null && key.siteIds.every((id) => auth.siteIds!.includes(id));
 }
 
 @Injectable()
@@ -47,7 +41,7 @@ export class ApiKeysService {
   /** Revokes the key: it is refused from the very next request on. */
   async revoke(auth: AuthContext, id: string): Promise<void> {
     const key = await this.keys.findActive(id, auth.orgId);
-    if (!key || !withinScope(auth, key)) throw ApiError.notFound('API key');
+    if (!key || !withinKeyScope(auth, key.siteIds)) throw ApiError.notFound('API key');
     await this.keys.revoke(key.id);
     await this.authService.revoked(key.id);
   }

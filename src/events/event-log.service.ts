@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AuthContext, canSeeSite } from '../auth/auth-context';
+import { drainInBatches } from '../common/drain';
 import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/config';
 import { Transactions } from '../database/transactions';
@@ -51,25 +52,15 @@ export class EventLogService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Numbers the committed events not numbered yet; returns how many. Throws when the database does not answer. */
-  async sequence(): Promise<number> {
-    let total = 0;
-    for (let i = 0; i < SEQUENCE_BATCHES_PER_RUN; i++) {
-      const n = await this.transactions.run((m) => this.events.sequenceBatch(SEQUENCE_BATCH, m));
-      if (n === null) break; // another instance is numbering
-      total += n;
-      if (n < SEQUENCE_BATCH) break;
-    }
-    return total;
+  sequence(): Promise<number> {
+    // null from a batch: another instance is numbering.
+    return drainInBatches(SEQUENCE_BATCH, SEQUENCE_BATCHES_PER_RUN, () => this.transactions.run((m) => this.events.sequenceBatch(SEQUENCE_BATCH, m)));
   }
 
   /** Deletes expired events in batches; returns how many. */
   async purge(): Promise<number> {
-    let total = 0;
-    for (let i = 0; i < PURGE_BATCHES_PER_RUN; i++) {
-      const n = await this.events.purgeBatch(this.config.EVENTS_RETENTION_DAYS, this.config.EVENTS_PURGE_BATCH);
-      total += n;
-      if (n < this.config.EVENTS_PURGE_BATCH) break;
-    }
+    const { EVENTS_RETENTION_DAYS: days, EVENTS_PURGE_BATCH: size } = this.config;
+    const total = await drainInBatches(size, PURGE_BATCHES_PER_RUN, () => this.events.purgeBatch(days, size));
     if (total > 0) this.logger.log(`purged ${total} event(s) older than ${this.config.EVENTS_RETENTION_DAYS} day(s)`);
     return total;
   }

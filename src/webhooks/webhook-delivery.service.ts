@@ -1,11 +1,12 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InstanceIdentity } from '../common/instance-identity';
+import { drainInBatches } from '../common/drain';
 import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/config';
 import { Transactions } from '../database/transactions';
 import { signatureHeader } from './signature';
 import { ClaimedAttempt, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
-import { sendWebhook, SendOptions } from './webhook-sender';
+import { sendWebhook } from './webhook-sender';
 
 const DISPATCH_BATCH = 1000;
 /** How long a stopping instance waits for its attempts in flight. */
@@ -33,8 +34,6 @@ export class WebhookDeliveryService implements OnModuleInit, OnApplicationShutdo
   private readonly inFlight = new Set<Promise<void>>();
   private readonly leaseS: number;
   private readonly schedule: number[];
-  /** For tests: how names resolve. */
-  lookup?: SendOptions['lookup'];
 
   constructor(
     private readonly deliveries: WebhookDeliveriesRepository,
@@ -68,13 +67,11 @@ export class WebhookDeliveryService implements OnModuleInit, OnApplicationShutdo
 
   /** Makes deliveries of the events numbered since the last run; returns how many events were read. */
   async dispatch(): Promise<number> {
-    let events = 0;
-    for (let i = 0; i < DISPATCH_BATCHES_PER_RUN; i++) {
+    // null from a batch: another instance is dispatching.
+    const events = await drainInBatches(DISPATCH_BATCH, DISPATCH_BATCHES_PER_RUN, async () => {
       const done = await this.transactions.run((m) => this.deliveries.dispatchBatch(DISPATCH_BATCH, m));
-      if (done === null) break; // another instance is dispatching
-      events += done.events;
-      if (done.events < DISPATCH_BATCH) break;
-    }
+      return done && done.events;
+    });
     if (events > 0) void this.worker.runNow();
     return events;
   }
@@ -102,7 +99,6 @@ export class WebhookDeliveryService implements OnModuleInit, OnApplicationShutdo
         ? await sendWebhook(a.url, this.headers(a, attemptedAt), a.body, {
             timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
             allowPrivateTargets: this.config.webhookAllowPrivateTargets,
-            lookup: this.lookup,
           })
         : { status: null, error: 'endpoint disabled', durationMs: 0 };
       const succeeded = result.status !== null && result.status >= 200 && result.status < 300;

@@ -19,8 +19,6 @@ export interface SendResult {
 export interface SendOptions {
   timeoutMs: number;
   allowPrivateTargets: boolean;
-  /** For tests: how names resolve. */
-  lookup?: Parameters<typeof guardedLookup>[0];
 }
 
 /**
@@ -58,8 +56,7 @@ export function sendWebhook(url: string, headers: Record<string, string>, body: 
       {
         method: 'POST',
         headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'NovaVMS-Webhooks/1.2' },
-        ...(options.allowPrivateTargets ? {} : { lookup: guardedLookup(options.lookup) as never }),
-        ...(options.allowPrivateTargets && options.lookup ? { lookup: options.lookup as never } : {}),
+        ...(options.allowPrivateTargets ? {} : { lookup: guardedLookup() as never }),
       },
       (res: IncomingMessage) => {
         const status = res.statusCode ?? 0;
@@ -68,13 +65,17 @@ export function sendWebhook(url: string, headers: Record<string, string>, body: 
         if (status >= 200 && status < 300) return finish(status, null);
         const chunks: Buffer[] = [];
         let read = 0;
+        let kept = 0;
         const conclude = () => {
           const excerpt = Buffer.concat(chunks).subarray(0, KEEP_LIMIT).toString('utf8');
           finish(status, `HTTP ${status}${excerpt ? `: ${excerpt}` : ''}`);
         };
         res.on('data', (chunk: Buffer) => {
           read += chunk.length;
-          if (chunks.reduce((n, c) => n + c.length, 0) < KEEP_LIMIT) chunks.push(chunk);
+          if (kept < KEEP_LIMIT) {
+            chunks.push(chunk);
+            kept += chunk.length;
+          }
           if (read >= READ_LIMIT) conclude();
         });
         res.on('end', conclude);

@@ -18,12 +18,6 @@ export class WebhooksRepository {
     return this.webhooks.save(this.webhooks.create(fields));
   }
 
-  /** Webhooks of the org, oldest first. */
-  @GenerateSql([SAMPLE_UUID, 100, 0])
-  list(orgId: string, limit: number, offset: number): Promise<Webhook[]> {
-    return this.webhooks.find({ where: { orgId }, order: { createdAt: 'ASC', id: 'ASC' }, take: limit, skip: offset });
-  }
-
   /** Every webhook of the org (a scoped admin's view is filtered from these). */
   @GenerateSql([SAMPLE_UUID])
   allOf(orgId: string): Promise<Webhook[]> {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AuthContext } from '../auth/auth-context';
+import { AuthContext, withinKeyScope } from '../auth/auth-context';
 import { ApiError } from '../common/api-error';
 import { Page } from '../common/pagination.dto';
 import { isoUtc } from '../common/time';
@@ -46,12 +46,6 @@ function toDeliveryResponse({ position: _, ...row }: DeliveryRow): DeliveryRespo
   return row;
 }
 
-/** A site-scoped admin manages only webhooks confined to its own sites; an org-wide one is beyond it. */
-function withinScope(auth: AuthContext, w: Webhook): boolean {
-  if (auth.siteIds === null) return true;
-  return w.siteIds !== null && w.siteIds.every((id) => auth.siteIds!.includes(id));
-}
-
 /** `["*"]` means every type and cannot be mixed with named ones. */
 function checkEventTypes(types: string[]): void {
   if (types.includes('*') && types.length > 1) {
@@ -90,7 +84,7 @@ export class WebhooksService {
   }
 
   async list(auth: AuthContext, query: ListWebhooksQuery): Promise<Page<WebhookResponse>> {
-    const visible = (await this.webhooks.allOf(auth.orgId)).filter((w) => withinScope(auth, w));
+    const visible = (await this.webhooks.allOf(auth.orgId)).filter((w) => withinKeyScope(auth, w.siteIds));
     return { data: visible.slice(query.offset, query.offset + query.limit).map(toWebhookResponse), total: visible.length };
   }
 
@@ -177,7 +171,7 @@ export class WebhooksService {
 
   private async findVisible(auth: AuthContext, id: string): Promise<Webhook> {
     const w = await this.webhooks.findInOrg(id, auth.orgId);
-    if (!w || !withinScope(auth, w)) throw ApiError.notFound('Webhook');
+    if (!w || !withinKeyScope(auth, w.siteIds)) throw ApiError.notFound('Webhook');
     return w;
   }
 }
