@@ -3,7 +3,7 @@
  * on one PostgreSQL, then a markdown report: bench/out/benchmarks.md (+ .json), and
  * docs/benchmarks.md only when BENCH_WRITE_DOC=1 (smoke runs with small sizes must not
  * overwrite the published figures).
- * BENCH_ONLY=rest,probe,ws,pairing,pair-flood selects parts.
+ * BENCH_ONLY=rest,probe,ws,pairing,pair-flood,webhooks selects parts.
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -17,9 +17,10 @@ import { renderProbe, runProbe } from './framework-probe';
 import { pairFloodTargets, renderPairFlood, runPairFlood } from './pair-flood';
 import { pairingTargets, renderPairing, runPairing } from './pairing';
 import { renderRest, restTargets, runRest } from './rest';
+import { renderWebhooks, runWebhooks, webhookTargets } from './webhooks';
 import { renderWs, runWs, wsTargets } from './ws-ingest';
 
-const PARTS = ['rest', 'probe', 'ws', 'pairing', 'pair-flood'] as const;
+const PARTS = ['rest', 'probe', 'ws', 'pairing', 'pair-flood', 'webhooks'] as const;
 
 async function main(): Promise<void> {
   const only = (process.env.BENCH_ONLY ?? PARTS.join(',')).split(',').map((s) => s.trim());
@@ -62,6 +63,12 @@ async function main(): Promise<void> {
     sections.push(renderPairFlood(r));
     targets.push(...pairFloodTargets(r));
   }
+  if (only.includes('webhooks')) {
+    const r = await runWebhooks(ctx);
+    data.webhooks = r;
+    sections.push(renderWebhooks(r));
+    targets.push(...webhookTargets(r));
+  }
   const minutes = (Date.now() - started) / 60_000;
   const custom = Object.keys(benchEnv()).filter((k) => k !== 'BENCH_WRITE_DOC');
   const md = [
@@ -84,6 +91,7 @@ async function main(): Promise<void> {
     'npm run bench:pairing',
     'npm run bench:probe',
     'npm run bench:pair-flood',
+    'npm run bench:webhooks',
     '```',
     '',
     `This run: \`${runCommand()}\` — ${fmt(minutes, 1)} minutes. Load average at start ${machine.loadAvgAtStart}, at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}. ` +

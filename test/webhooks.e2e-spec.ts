@@ -142,6 +142,34 @@ describe('webhooks (v1.2)', () => {
     rx.setFallback(200);
   });
 
+  it('an endpoint failing for WEBHOOK_DISABLE_AFTER_DAYS is disabled (failing); a success ends the streak', async () => {
+    const hook = async (id: string) => (await t.http().get(`/api/v1/webhooks/${id}`).set(bearer(t.adminKey)).expect(200)).body;
+    // Days of history, set in the database: each endpoint's attempts have all failed since then.
+    const failingFor = (id: string, days: number) => t.dataSource.query(`UPDATE webhooks SET failing_since = now() - make_interval(days => $2) WHERE id = $1`, [id, days]);
+    const sendTest = (id: string) => t.http().post(`/api/v1/webhooks/${id}/test`).set(bearer(t.adminKey)).expect(202);
+    const sixDays = await createHook('/six-days', { event_types: ['gateway.deleted'] });
+    const fourDays = await createHook('/four-days', { event_types: ['gateway.deleted'] });
+    const recovers = await createHook('/recovers', { event_types: ['gateway.deleted'] });
+    await failingFor(sixDays.id, 6);
+    await failingFor(fourDays.id, 4);
+    await failingFor(recovers.id, 6);
+    rx.script('/six-days', [500]);
+    rx.script('/four-days', [500, 500, 500, 500]);
+    rx.script('/recovers', [204, 500, 500, 500, 500]);
+    await Promise.all([sendTest(sixDays.id), sendTest(fourDays.id), sendTest(recovers.id)]);
+    await eventually(async () => (await hook(sixDays.id)).enabled === false, 5000, 100);
+    expect(await hook(sixDays.id)).toMatchObject({ enabled: false, disabled_reason: 'failing' });
+    expect((await deliveries(sixDays.id))[0]).toMatchObject({ status: 'failed', response_status: 500 });
+    // Four days of failures (the limit is five): one more failure leaves it enabled.
+    await eventually(async () => (await deliveries(fourDays.id))[0]?.status === 'failed', 5000, 100);
+    expect(await hook(fourDays.id)).toMatchObject({ enabled: true, disabled_reason: null });
+    // Six days of failures, then a success: the streak is over, so a new failure starts a new one.
+    await eventually(async () => (await deliveries(recovers.id))[0]?.status === 'succeeded', 5000, 100);
+    await sendTest(recovers.id);
+    await eventually(async () => (await deliveries(recovers.id))[1]?.status === 'failed', 5000, 100);
+    expect(await hook(recovers.id)).toMatchObject({ enabled: true, disabled_reason: null });
+  });
+
   it('test events, redeliveries, and site filters', async () => {
     const siteB = await createSite(t, 'Hooks B');
     const onlyB = await createHook('/only-b', { site_ids: [siteB], event_types: ['*'] });

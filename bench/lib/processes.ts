@@ -20,7 +20,7 @@ export interface ServerProcess {
 }
 
 /** Everything the service reads from the environment is set explicitly, never inherited. */
-const SERVICE_KEYS = /^(PORT|HOST|DATABASE_URL|EMBEDDED_PG_|DB_|NOVAVMS_|PAIR|TURN_|HEARTBEAT_|OFFLINE_|TELEMETRY_|WS_|LOG_LEVEL|TRUST_PROXY)/;
+const SERVICE_KEYS = /^(PORT|HOST|DATABASE_URL|EMBEDDED_PG_|DB_|NOVAVMS_|PAIR|TURN_|HEARTBEAT_|OFFLINE_|TELEMETRY_|WS_|WEBHOOK_|EVENTS_|METRICS_|LOG_LEVEL|LOG_FORMAT|TRUST_PROXY)/;
 
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};

@@ -119,6 +119,9 @@ const SQL_RECORD = `
            disabled_reason = CASE WHEN NOT w.enabled THEN w.disabled_reason WHEN $9::boolean THEN 'gone'
                                   WHEN streak.failing_since < now() - make_interval(days => $10) THEN 'failing' ELSE w.disabled_reason END
       FROM streak WHERE w.id = streak.id
+       -- Only when something changes: a success of a healthy endpoint leaves its row (and its lock) alone.
+       AND (w.failing_since IS DISTINCT FROM streak.failing_since OR $9::boolean
+            OR COALESCE(streak.failing_since < now() - make_interval(days => $10), false))
   )
   SELECT count(*)::int AS n FROM done`;
 
