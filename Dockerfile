@@ -8,9 +8,12 @@
 # Set DATABASE_URL in a container. Without it the service starts an embedded PostgreSQL inside
 # the container (data in /app/.data, lost with the container): fine for a quick look, not for
 # anything else.
+#
+# Both stages run Node 24, the current LTS. The service still supports Node >= 20.19 (package.json
+# "engines"): .ci/run tests on the machine's Node (20) and again on Node 24.
 
 # ---- build: compile TypeScript to dist/ --------------------------------------
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -19,7 +22,7 @@ COPY src ./src
 RUN npm run build
 
 # ---- runtime: production dependencies and dist/ only -------------------------
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
     HOST=0.0.0.0
