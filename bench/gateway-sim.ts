@@ -6,8 +6,10 @@
  *   npm run gateway:sim -- --url http://localhost:3000 --key sk_live_... --gateways 100 [--site-id UUID]
  *       generates and redeems N codes itself (operator key), then streams frames from all N.
  *
- * Options: --rate F (frames per second per gateway; default: one per heartbeat interval from
- * `hello`), --telemetry-every N (every Nth frame is telemetry, the rest heartbeats; default 1),
+ * After `hello`, one gateway sends its first frame at once; several spread their first frames
+ * over the period. Options: --rate F (frames per second per gateway; default: one per heartbeat
+ * interval from `hello`), --telemetry-every N (every Nth frame is telemetry, the rest
+ * heartbeats, the first always telemetry; default 1),
  * --duration S (stop after S seconds; default: until Ctrl-C), --quiet.
  */
 import { parseArgs } from 'node:util';
@@ -103,6 +105,13 @@ export function stream(base: string, gateways: PairedGateway[], options: Pick<Si
     sockets.push(ws);
     let frames = 0;
     let greeted = false;
+    // The first frame is telemetry whatever --telemetry-every says, so a snapshot exists at once.
+    const send = () => {
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(JSON.stringify(frames % options.telemetryEvery === 0 ? telemetryFrame(index + frames) : { event: 'heartbeat', data: {} }));
+      frames++;
+      stats.framesSent++;
+    };
     ws.on('message', (raw) => {
       const frame = JSON.parse(raw.toString());
       if (frame.event === 'error') stats.errorFrames++;
@@ -111,17 +120,16 @@ export function stream(base: string, gateways: PairedGateway[], options: Pick<Si
       stats.connected++;
       const rate = options.rate ?? 1 / frame.data.heartbeat_interval_s;
       const periodMs = 1000 / rate;
-      // Spread the gateways over the period so the load is even, not in bursts.
-      const start = setTimeout(() => {
-        const tick = setInterval(() => {
-          if (ws.readyState !== ws.OPEN) return;
-          frames++;
-          ws.send(JSON.stringify(frames % options.telemetryEvery === 0 ? telemetryFrame(index + frames) : { event: 'heartbeat', data: {} }));
-          stats.framesSent++;
-        }, periodMs);
-        timers.push(tick);
-      }, Math.random() * periodMs);
-      timers.push(start);
+      const beat = () => {
+        send();
+        timers.push(setInterval(send, periodMs));
+      };
+      // The gateway is online from its first frame (docs/gateway-protocol.md, "Liveness"): one
+      // gateway sends it at once, so whoever just paired it does not see it offline for an
+      // interval. Many gateways spread their first frames over the period, so the load is
+      // even rather than one burst per period.
+      if (gateways.length === 1) beat();
+      else timers.push(setTimeout(beat, Math.random() * periodMs));
     });
     ws.on('close', (code) => {
       stats.closes.set(code, (stats.closes.get(code) ?? 0) + 1);
