@@ -27,7 +27,7 @@ export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
-    const logger = createRootLogger(config.LOG_LEVEL);
+    const logger = createRootLogger(config.LOG_LEVEL, { format: config.logFormat });
     return {
       module: AppModule,
       global: true,

@@ -1,15 +1,20 @@
 import 'reflect-metadata';
 import { Logger } from 'nestjs-pino';
 import { createApp } from './app.factory';
+import { colourFor, LogFormat, prettyLine } from './common/log-format';
 import { ConfigError, loadConfig } from './config/config';
 import { resolveDatabase } from './database/database-url';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
+// The lines written before the application's logger exists (or after it is closed) follow
+// LOG_FORMAT too, once the configuration is read.
+let lineFormat: LogFormat = 'json';
+
 function say(level: 'info' | 'error', msg: string): void {
-  process[level === 'error' ? 'stderr' : 'stdout'].write(
-    `${JSON.stringify({ level: level === 'error' ? 50 : 30, time: Date.now(), context: 'Main', msg })}\n`,
-  );
+  const stream = process[level === 'error' ? 'stderr' : 'stdout'];
+  const entry = { level: level === 'error' ? 50 : 30, time: Date.now(), context: 'Main', msg };
+  stream.write(lineFormat === 'pretty' ? prettyLine(entry, colourFor(stream)) : `${JSON.stringify(entry)}\n`);
 }
 
 async function main(): Promise<void> {
@@ -23,6 +28,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  lineFormat = config.logFormat;
 
   const database = await resolveDatabase(config, (m) => say('info', m));
   let app;

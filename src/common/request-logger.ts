@@ -1,21 +1,36 @@
 import type { NextFunction, Request, Response } from 'express';
 import { storage, Store } from 'nestjs-pino/storage';
-import pino, { Level, Logger } from 'pino';
+import pino, { Level, Logger, LoggerOptions } from 'pino';
+import { colourFor, LogFormat, prettyDestination } from './log-format';
 import { redactUrl, serializeError } from './redact';
 import { requestId } from './request-id';
 
 export type RequestWithId = Request & { id?: string };
 
+export interface RootLoggerOptions {
+  /** `json` (the default): pino's JSON lines; `pretty`: one readable line per event. */
+  format?: LogFormat;
+  /** Colour codes in pretty lines; by default when stdout is a terminal. */
+  colorize?: boolean;
+  /** Where the lines go instead of stdout. */
+  destination?: NodeJS.WritableStream;
+}
+
 /**
- * The process's root logger: JSON lines on stdout; credentials never written (headers are
- * not logged, URLs are redacted, errors keep only their type, message, code and stack).
+ * The process's root logger: JSON lines (or readable ones, see log-format.ts) on stdout;
+ * credentials never written (headers are not logged, URLs are redacted, errors keep only their
+ * type, message, code and stack). Redaction happens here, before either format is written.
  */
-export function createRootLogger(level: string): Logger {
-  return pino({
+export function createRootLogger(level: string, options: RootLoggerOptions = {}): Logger {
+  const settings: LoggerOptions = {
     level,
     serializers: { err: serializeError },
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-  });
+  };
+  if (options.format === 'pretty') {
+    return pino(settings, prettyDestination(options.colorize ?? colourFor(process.stdout), options.destination));
+  }
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }
 
 function levelFor(statusCode: number, finished: boolean): Level {

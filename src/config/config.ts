@@ -11,6 +11,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { parseDecimalInteger } from '../common/integer';
+import { LOG_FORMAT_SETTINGS, resolveLogFormat, type LogFormat, type LogFormatSetting } from '../common/log-format';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' ? (parseDecimalInteger(value.trim()) ?? value) : value);
 const emptyToUndefined = ({ value }: { value: unknown }) =>
@@ -179,6 +180,15 @@ export class AppConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
+
+  /** auto: readable lines when stdout is a terminal, JSON lines otherwise; pretty or json: always that. */
+  @IsIn(LOG_FORMAT_SETTINGS)
+  LOG_FORMAT: LogFormatSetting = 'auto';
+
+  /** The format stdout gets (LOG_FORMAT, with `auto` settled by whether stdout is a terminal). */
+  get logFormat(): LogFormat {
+    return resolveLogFormat(this.LOG_FORMAT, process.stdout.isTTY === true);
+  }
 
   get webhookRetryScheduleS(): number[] {
     return this.WEBHOOK_RETRY_SCHEDULE_S.split(',').map(Number);

@@ -1,7 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ApiKeysRepository } from '../auth/api-keys.repository';
 import { hashKey, newKey, USER_KEY_PREFIX } from '../auth/key-hash';
+import { adminKeyBlock, localBaseUrl } from '../common/log-admin-key';
+import { AppConfig } from '../config/config';
 import { Transactions } from '../database/transactions';
 import { SitesRepository } from '../sites/sites.repository';
 import { OrgsRepository } from './orgs.repository';
@@ -22,6 +24,8 @@ export class OrgsService {
     private readonly orgs: OrgsRepository,
     private readonly sites: SitesRepository,
     private readonly keys: ApiKeysRepository,
+    // Absent in the admin CLI, which never bootstraps and prints what it creates itself.
+    @Optional() private readonly config?: AppConfig,
   ) {}
 
   /** A new org with its first site and an admin key, in one transaction. */
@@ -42,6 +46,12 @@ export class OrgsService {
     if (created) {
       if (adminKey) {
         this.logger.log(`empty database: created org ${created.org_id} with the admin key from NOVAVMS_BOOTSTRAP_ADMIN_KEY`);
+      } else if (this.config?.logFormat === 'pretty') {
+        // Someone is reading a terminal: the key gets a frame of its own rather than the middle
+        // of a line. It goes through the logger all the same, so that it comes in order with
+        // the start-up lines (held back until the server listens), not above them all.
+        const block = adminKeyBlock(created, localBaseUrl(this.config.HOST, this.config.PORT));
+        this.logger.warn(`empty database: created org ${created.org_id}, site ${created.site_id} and an admin key:\n\n${block}\n`);
       } else {
         // Printed once, on purpose: it is the only way to learn the first key. Only its hash is kept.
         this.logger.warn(
