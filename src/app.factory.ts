@@ -13,6 +13,8 @@ import { requestLogger } from './common/request-logger';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
 import { GatewayLinkAdapter } from './gateway-link/gateway-link.adapter';
+import { httpMetrics } from './metrics/http-metrics';
+import { Metrics } from './metrics/metrics';
 import { buildOpenApiDocument } from './openapi/document';
 import { GuessLimiterService } from './pairing/guess-limiter.service';
 import { pairFloodGuard } from './pairing/pair-flood-guard';
@@ -31,9 +33,10 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   app.getHttpServer().on('clientError', answerClientError);
   // First in the chain, so that every request (404s and the docs included) is logged with its id.
   app.use(requestLogger(app.get<PinoRootLogger>(ROOT_LOGGER)));
+  app.use(httpMetrics(app.get(Metrics)));
   app.set('trust proxy', config.trustProxy);
   // An address over its pairing-guess limit is refused before anything else runs.
-  app.use(pairFloodGuard(app.get(GuessLimiterService)));
+  app.use(pairFloodGuard(app.get(GuessLimiterService), app.get(Metrics)));
   // Then the body rules, for every route. A plain Express middleware: its errors reach the
   // ErrorFilter through the error handler Nest installs, without a Nest middleware wrapper
   // running on every request.

@@ -13,6 +13,7 @@ import { EventsModule } from './events/events.module';
 import { GatewayLinkModule } from './gateway-link/gateway-link.module';
 import { GatewaysModule } from './gateways/gateways.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { OrgsModule } from './orgs/orgs.module';
 import { PairingModule } from './pairing/pairing.module';
 import { PresenceModule } from './presence/presence.module';
@@ -40,6 +41,7 @@ export class AppModule {
         // not installed (`forRoutes: []`): `requestLogger` (app.factory.ts) writes the request
         // lines and binds the request to the services' lines itself, lazily.
         LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] }),
+        MetricsModule,
         DatabaseModule.forRoot(appDataSourceOptions(config, databaseUrl)),
         SignalsModule,
         AuthModule,

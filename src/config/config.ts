@@ -178,6 +178,14 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   WEBHOOK_CONCURRENCY = 32;
 
+  /** Port of GET /metrics (Prometheus), a listener of its own; unset: no metrics listener. */
+  @Transform(emptyToUndefined) @Transform(toInt) @IsOptional() @IsInt() @Min(0) @Max(65535)
+  METRICS_PORT?: number;
+
+  /** Address the metrics listener binds: loopback unless set, so that it is never public by accident. */
+  @IsString() @MinLength(1)
+  METRICS_HOST = '127.0.0.1';
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

@@ -9,6 +9,7 @@ import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import { ApiError } from '../common/api-error';
 import { endWithError } from '../common/raw-error';
 import { AppConfig } from '../config/config';
+import { Metrics } from '../metrics/metrics';
 import { CLOSE_POLICY_VIOLATION } from './close-codes';
 import { errorFrame, INTERNAL_ERROR_FRAME } from './error-frame';
 import { UpgradeAuthService } from './upgrade-auth.service';
@@ -61,11 +62,13 @@ export class GatewayLinkAdapter extends WsAdapter {
   private readonly upgradeLogger = new Logger(GatewayLinkAdapter.name);
   private readonly upgrades: UpgradeAuthService;
   private readonly config: AppConfig;
+  private readonly metrics: Metrics;
 
   constructor(app: INestApplicationContext) {
     super(app);
     this.upgrades = app.get(UpgradeAuthService);
     this.config = app.get(AppConfig);
+    this.metrics = app.get(Metrics);
   }
 
   override create(port: number, options: Record<string, unknown> & { path?: string } = {}): WebSocketServer {
@@ -106,6 +109,7 @@ export class GatewayLinkAdapter extends WsAdapter {
   }
 
   private refuse(socket: Duplex, error: ApiError, requestId: string): void {
+    this.metrics.upgradesRefused.inc({ status: String(error.getStatus()) });
     endWithError(socket, error.getStatus(), error.body(), { 'X-Request-Id': requestId, ...error.headers });
   }
 
@@ -116,7 +120,9 @@ export class GatewayLinkAdapter extends WsAdapter {
   ): void {
     const handlersMap = new Map(handlers.map((h) => [h.message as string, h]));
     const budget = new FrameBudget(this.config.WS_MAX_FRAMES_PER_S, this.config.WS_FRAME_BURST);
-    const send = (frame: unknown) => {
+    /** Every frame the service sends here is an error frame. */
+    const send = (frame: unknown, reason: string) => {
+      this.metrics.errorFrames.inc({ reason });
       if (client.readyState === client.OPEN) client.send(JSON.stringify(frame));
     };
     client.on('message', (data: RawData, isBinary: boolean) => {
@@ -124,26 +130,33 @@ export class GatewayLinkAdapter extends WsAdapter {
         client.close(CLOSE_POLICY_VIOLATION, 'too many frames');
         return;
       }
-      if (isBinary) return send(errorFrame('Frames must be JSON text'));
+      if (isBinary) {
+        this.metrics.framesReceived.inc({ event: 'binary' });
+        return send(errorFrame('Frames must be JSON text'), 'binary');
+      }
       let frame: unknown;
       try {
         frame = JSON.parse(data.toString());
       } catch {
-        return send(errorFrame('Frame is not valid JSON'));
+        this.metrics.framesReceived.inc({ event: 'not_json' });
+        return send(errorFrame('Frame is not valid JSON'), 'not_json');
       }
       if (typeof frame !== 'object' || frame === null || Array.isArray(frame) || typeof (frame as { event?: unknown }).event !== 'string') {
-        return send(errorFrame('Frame must be an object {"event": string, "data": ...}'));
+        this.metrics.framesReceived.inc({ event: 'not_object' });
+        return send(errorFrame('Frame must be an object {"event": string, "data": ...}'), 'not_object');
       }
       const { event, data: payload } = frame as { event: string; data?: unknown };
       const handler = handlersMap.get(event);
-      if (!handler) return send(errorFrame(`Unknown event ${JSON.stringify(event.slice(0, 64))}; expected heartbeat or telemetry`));
+      // Only the events handled are label values: a gateway cannot add series by naming others.
+      this.metrics.framesReceived.inc({ event: handler ? event : 'unknown' });
+      if (!handler) return send(errorFrame(`Unknown event ${JSON.stringify(event.slice(0, 64))}; expected heartbeat or telemetry`), 'unknown_event');
       void this.run(handler, payload, event, transform).then(
         (result) => {
-          if (result !== undefined && result !== null) send(result);
+          if (result !== undefined && result !== null) send(result, 'invalid');
         },
         (e: unknown) => {
           this.upgradeLogger.error({ err: e }, `handler for ${event} failed`);
-          send(INTERNAL_ERROR_FRAME);
+          send(INTERNAL_ERROR_FRAME, 'internal');
         },
       );
     });

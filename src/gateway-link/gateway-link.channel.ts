@@ -5,6 +5,7 @@ import type { WebSocket } from 'ws';
 import { PeriodicTask } from '../common/periodic-task';
 import { isoUtc } from '../common/time';
 import { AppConfig } from '../config/config';
+import { closeCodeLabel, Metrics } from '../metrics/metrics';
 import { ConnectionRegistry } from '../presence/connection-registry.service';
 import type { EndReason, GatewaySession, LiveConnection } from '../presence/live-connection';
 import { TelemetryIngest } from '../telemetry/telemetry-ingest.service';
@@ -30,12 +31,12 @@ class SocketConnection implements LiveConnection {
   constructor(
     readonly ws: WebSocket,
     readonly session: GatewaySession,
-    onClose: (connection: SocketConnection, closedByGateway: boolean) => void,
+    onClose: (connection: SocketConnection, closedByGateway: boolean, code: number) => void,
   ) {
     this.closed = new Promise((resolve) =>
       ws.once('close', (code: number) => {
         // 1006: no close frame came — the connection was lost, which is not the gateway's doing.
-        onClose(this, !this.endedByService && code !== 1006);
+        onClose(this, !this.endedByService && code !== 1006, code);
         resolve();
       }),
     );
@@ -77,6 +78,7 @@ export class GatewayLinkChannel implements OnGatewayConnection, OnGatewayDisconn
     private readonly registry: ConnectionRegistry,
     private readonly ingest: TelemetryIngest,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     this.pings = new PeriodicTask('WebSocket ping', config.WS_PING_INTERVAL_S * 1000, async () => this.ping(), this.logger);
   }
@@ -90,7 +92,10 @@ export class GatewayLinkChannel implements OnGatewayConnection, OnGatewayDisconn
   }
 
   handleConnection(ws: WebSocket, _req: IncomingMessage, session: GatewaySession): void {
-    const connection = new SocketConnection(ws, session, (c, closedByGateway) => this.closed(c, closedByGateway));
+    const connection = new SocketConnection(ws, session, (c, closedByGateway, code) => {
+      this.metrics.closes.inc({ code: closeCodeLabel(code) });
+      this.closed(c, closedByGateway);
+    });
     if (!this.registry.add(connection)) return;
     this.connections.set(ws, connection);
     ws.send(

@@ -1,6 +1,7 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { ApiError } from '../common/api-error';
 import { loadConfig } from '../config/config';
+import { Metrics } from '../metrics/metrics';
 import { GuessLimiterService } from './guess-limiter.service';
 import type { PairingGuessesRepository } from './pairing-guesses.repository';
 
@@ -28,7 +29,7 @@ function setup(initial: Record<string, number[]> = {}) {
     PAIR_GUESS_SURGE_LIMIT_PER_ADDRESS: '2',
     PAIR_GUESS_WINDOW_S: String(WINDOW),
   });
-  const service = new GuessLimiterService(repo as unknown as PairingGuessesRepository, config);
+  const service = new GuessLimiterService(repo as unknown as PairingGuessesRepository, config, new Metrics());
   const survey = (n: number) => {
     total = n;
     return (service as unknown as { surveyGuesses(): Promise<void> }).surveyGuesses();

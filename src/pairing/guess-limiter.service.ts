@@ -3,6 +3,7 @@ import { ApiError } from '../common/api-error';
 import { KeyedQueue } from '../common/keyed-queue';
 import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/config';
+import { Metrics } from '../metrics/metrics';
 import { PairingGuessesRepository } from './pairing-guesses.repository';
 
 /** Addresses remembered as over their limit; beyond it the oldest entries are forgotten (and re-read if they come back). */
@@ -37,6 +38,7 @@ export class GuessLimiterService implements OnModuleInit, OnApplicationShutdown 
   constructor(
     private readonly guesses: PairingGuessesRepository,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     this.survey = new PeriodicTask('pairing guess survey', config.PAIR_GUESS_SURGE_CHECK_INTERVAL_MS, () => this.surveyGuesses(), this.logger);
   }
@@ -54,7 +56,10 @@ export class GuessLimiterService implements OnModuleInit, OnApplicationShutdown 
     const until = this.refusedUntil.get(address);
     if (until === undefined) return undefined;
     const left = until - Date.now();
-    if (left > 0) return ApiError.rateLimited('Too many unknown pairing codes; try again later', left / 1000);
+    if (left > 0) {
+      this.metrics.pairingGuessRefusals.inc();
+      return ApiError.rateLimited('Too many unknown pairing codes; try again later', left / 1000);
+    }
     this.refusedUntil.delete(address);
     return undefined;
   }
@@ -100,7 +105,9 @@ export class GuessLimiterService implements OnModuleInit, OnApplicationShutdown 
     }
     if (this.refusedUntil.size >= MAX_REMEMBERED) this.refusedUntil.delete(this.refusedUntil.keys().next().value as string);
     this.refusedUntil.set(address, Date.now() + retryAfterS * 1000);
-    if (!rememberOnly) throw ApiError.rateLimited('Too many unknown pairing codes; try again later', retryAfterS);
+    if (rememberOnly) return;
+    this.metrics.pairingGuessRefusals.inc();
+    throw ApiError.rateLimited('Too many unknown pairing codes; try again later', retryAfterS);
   }
 
   /** Surge or not, across the deployment; and old guesses dropped a bounded batch at a time. */

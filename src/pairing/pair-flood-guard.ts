@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ApiError } from '../common/api-error';
+import type { Metrics } from '../metrics/metrics';
 import { clientGuessAddress } from './client-address.decorator';
 import type { GuessLimiterService } from './guess-limiter.service';
 
@@ -22,7 +23,7 @@ const MAX_HELD = 10_000;
  * CPU, so a flood from one address runs at the pace the service sets, over any number of
  * connections, and the other routes keep their latency (bench/pair-flood.ts).
  */
-export function pairFloodGuard(limiter: GuessLimiterService) {
+export function pairFloodGuard(limiter: GuessLimiterService, metrics: Metrics) {
   const inFlight = new Map<string, number>();
   let held = 0;
 
@@ -49,6 +50,8 @@ export function pairFloodGuard(limiter: GuessLimiterService) {
 
   return function guardPairCalls(req: Request, res: Response, next: NextFunction): void {
     if (req.method !== 'POST' || req.path !== PAIR_PATH) return next();
+    // Every answer of a pair call, refusals of this guard included.
+    res.once('close', () => metrics.pairingRequests.inc({ status: String(res.statusCode) }));
     const address = clientGuessAddress(req);
     const refusal = limiter.refusal(address);
     if (refusal) return refuseSlowly(res, refusal);

@@ -1,4 +1,5 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
+import { Metrics } from '../metrics/metrics';
 import { loadConfig } from '../config/config';
 import type { GatewayStatus } from '../gateways/gateway.entity';
 import type { GatewaysRepository } from '../gateways/gateways.repository';
@@ -26,7 +27,7 @@ function setup() {
     flush: jest.fn(async () => void events.push('flush')),
   };
   const gateways = { connectionStates: jest.fn(async (_ids: string[]): Promise<{ id: string; status: GatewayStatus; seq: string | null }[]> => []) };
-  const registry = new ConnectionRegistry(bus as unknown as SignalBus, ingest as unknown as TelemetryIngest, gateways as unknown as GatewaysRepository, loadConfig({}));
+  const registry = new ConnectionRegistry(bus as unknown as SignalBus, ingest as unknown as TelemetryIngest, gateways as unknown as GatewaysRepository, loadConfig({}), new Metrics());
   registry.onModuleInit();
   const conn = (gatewayId: string, seq: string): FakeConnection => ({
     session: { gatewayId, orgId: 'org-1', seq },

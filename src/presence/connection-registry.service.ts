@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/config';
+import { Metrics } from '../metrics/metrics';
 import { GatewaysRepository } from '../gateways/gateways.repository';
 import { Signal, SignalBus } from '../signals/signal-bus';
 import { TelemetryIngest } from '../telemetry/telemetry-ingest.service';
@@ -29,7 +30,9 @@ export class ConnectionRegistry implements OnModuleInit, BeforeApplicationShutdo
     private readonly ingest: TelemetryIngest,
     private readonly gateways: GatewaysRepository,
     config: AppConfig,
+    metrics: Metrics,
   ) {
+    metrics.sample(metrics.gatewaysConnected, () => this.byGateway.size);
     this.resyncs = new PeriodicTask('gateway resync', config.RESYNC_INTERVAL_S * 1000, () => this.resync(), this.logger);
   }
 

@@ -1,5 +1,6 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import type { InstanceIdentity } from '../common/instance-identity';
+import { Metrics } from '../metrics/metrics';
 import { loadConfig } from '../config/config';
 import type { GatewaysRepository } from '../gateways/gateways.repository';
 import type { IngestWatermark, IngestWatermarksRepository } from '../telemetry/ingest-watermarks.repository';
@@ -24,6 +25,7 @@ function setup(marks: IngestWatermark[], writesCurrent = true) {
     ingest as unknown as TelemetryIngest,
     loadConfig({ OFFLINE_AFTER_S: '30', TELEMETRY_FLUSH_INTERVAL_MS: '500' }),
     { id: SELF } as unknown as InstanceIdentity,
+    new Metrics(),
   );
   return { service, gateways, watermarks };
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { InstanceIdentity } from '../common/instance-identity';
 import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/config';
+import { Metrics } from '../metrics/metrics';
 import { GatewaysRepository } from '../gateways/gateways.repository';
 import { IngestWatermarksRepository } from '../telemetry/ingest-watermarks.repository';
 import { TelemetryIngest } from '../telemetry/telemetry-ingest.service';
@@ -25,6 +26,7 @@ export class LivenessService implements OnModuleInit, OnApplicationShutdown {
     private readonly ingest: TelemetryIngest,
     private readonly config: AppConfig,
     private readonly instance: InstanceIdentity,
+    private readonly metrics: Metrics,
   ) {
     this.task = new PeriodicTask('liveness sweep', config.LIVENESS_SWEEP_INTERVAL_MS, () => this.sweep(), this.logger);
   }
@@ -45,6 +47,7 @@ export class LivenessService implements OnModuleInit, OnApplicationShutdown {
     const holders = judgeHolders(await this.watermarks.all(), this.instance.id, this.config.offlineAfterS, ownFreshS);
     if (!holders) return 0;
     const affected = await this.gateways.markSilentOffline(this.config.offlineAfterS, holders);
+    this.metrics.livenessOffline.inc(affected);
     if (affected > 0) this.logger.log(`${affected} gateway(s) went offline: no heartbeat for ${this.config.offlineAfterS}s`);
     return affected;
   }

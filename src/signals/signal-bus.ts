@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { Client } from 'pg';
 import { PeriodicTask } from '../common/periodic-task';
 import { Sql } from '../database/sql';
+import { Metrics } from '../metrics/metrics';
 
 const SIGNAL_CHANNEL = 'novavms_signals';
 
@@ -36,7 +37,11 @@ export class SignalBus implements OnModuleInit, OnApplicationShutdown {
   private client?: Client;
   private stopped = false;
 
-  constructor(private readonly sql: Sql) {
+  constructor(
+    private readonly sql: Sql,
+    private readonly metrics: Metrics,
+  ) {
+    metrics.sample(metrics.signalUp, () => (this.listening ? 1 : 0));
     this.reconnects = new PeriodicTask('signal connection', RECONNECT_EVERY_MS, () => this.reconnectIfLost(), this.logger);
   }
 
@@ -85,6 +90,7 @@ export class SignalBus implements OnModuleInit, OnApplicationShutdown {
   private async reconnectIfLost(): Promise<void> {
     if (this.client || this.stopped) return;
     await this.connect();
+    this.metrics.signalReconnects.inc();
     this.logger.log('listen connection re-established; resyncing');
     for (const resync of this.resyncers) await resync().catch((e) => this.logger.error({ err: e }, 'resync failed'));
   }

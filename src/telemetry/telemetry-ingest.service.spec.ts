@@ -1,5 +1,6 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { InstanceIdentity } from '../common/instance-identity';
+import { Metrics } from '../metrics/metrics';
 import { loadConfig } from '../config/config';
 import type { GatewayFrames, GatewayLiveStateRepository } from '../gateways/gateway-live-state.repository';
 import type { IngestWatermarksRepository } from './ingest-watermarks.repository';
@@ -25,8 +26,9 @@ function fakes(fail = 0) {
     }),
   };
   const instance = new InstanceIdentity();
-  const ingest = new TelemetryIngest(liveState as unknown as GatewayLiveStateRepository, marks as unknown as IngestWatermarksRepository, loadConfig({}), instance);
-  return { ingest, writes, watermarks, instance };
+  const metrics = new Metrics();
+  const ingest = new TelemetryIngest(liveState as unknown as GatewayLiveStateRepository, marks as unknown as IngestWatermarksRepository, loadConfig({}), instance, metrics);
+  return { ingest, writes, watermarks, instance, metrics };
 }
 
 describe('TelemetryIngest', () => {
@@ -45,6 +47,24 @@ describe('TelemetryIngest', () => {
     await ingest.flush();
     expect(writes).toHaveLength(1);
     expect(watermarks).toHaveLength(2);
+  });
+
+  it('shows failed flushes and the age of the oldest frame still waiting in its metrics', async () => {
+    const { ingest, metrics } = fakes(2);
+    const value = async (name: string) => (await metrics.registry.getSingleMetric(name)!.get()).values.find((v) => !('le' in v.labels))?.value;
+    expect(await value('novavms_oldest_unflushed_frame_age_seconds')).toBe(0);
+    ingest.record('a', '1');
+    await new Promise((r) => setTimeout(r, 50));
+    await ingest.flush();
+    await ingest.flush();
+    expect(await value('novavms_flush_failures_total')).toBe(2);
+    // The frame is still waiting, since before both failures.
+    expect(await value('novavms_oldest_unflushed_frame_age_seconds')).toBeGreaterThanOrEqual(0.05);
+    await ingest.flush();
+    expect(await value('novavms_oldest_unflushed_frame_age_seconds')).toBe(0);
+    expect(await value('novavms_flush_failures_total')).toBe(2);
+    expect((await metrics.registry.getSingleMetric('novavms_flush_rows')!.get()).values.find((v) => (v as { metricName?: string }).metricName === 'novavms_flush_rows_sum')?.value).toBe(1);
+    expect((await metrics.registry.getSingleMetric('novavms_flush_duration_seconds')!.get()).values.find((v) => (v as { metricName?: string }).metricName === 'novavms_flush_duration_seconds_count')?.value).toBe(3);
   });
 
   it('merges telemetry: later fields win, absent fields are kept', async () => {

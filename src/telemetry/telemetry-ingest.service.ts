@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnMo
 import { InstanceIdentity } from '../common/instance-identity';
 import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/config';
+import { Metrics } from '../metrics/metrics';
 import { GatewayFrames, GatewayLiveStateRepository } from '../gateways/gateway-live-state.repository';
 import { IngestWatermarksRepository } from './ingest-watermarks.repository';
 import type { TelemetryReport } from './telemetry-report';
@@ -47,8 +48,17 @@ export class TelemetryIngest implements OnModuleInit, OnApplicationBootstrap, On
     private readonly watermarks: IngestWatermarksRepository,
     private readonly config: AppConfig,
     private readonly instance: InstanceIdentity,
+    private readonly metrics: Metrics,
   ) {
     this.task = new PeriodicTask('telemetry flush', config.TELEMETRY_FLUSH_INTERVAL_MS, () => this.writePending(), this.logger);
+    metrics.sample(metrics.oldestUnflushedAge, () => this.oldestPendingAgeS());
+  }
+
+  /** Seconds since the oldest frame still waiting to be written arrived; 0 when none waits. */
+  private oldestPendingAgeS(): number {
+    let oldest = Infinity;
+    for (const entry of this.pending.values()) if (entry.frameAt < oldest) oldest = entry.frameAt;
+    return oldest === Infinity ? 0 : (performance.now() - oldest) / 1000;
   }
 
   onModuleInit(): void {
@@ -107,11 +117,16 @@ export class TelemetryIngest implements OnModuleInit, OnApplicationBootstrap, On
     const batch = this.pending;
     this.pending = new Map();
     const takenAt = performance.now();
+    const timer = this.metrics.flushDuration.startTimer();
     try {
       if (batch.size > 0) await this.liveState.applyFrames(this.frames(batch), this.config.offlineAfterS);
       await this.watermarks.record(this.instance.id, (performance.now() - takenAt) / 1000, this.continuous);
       this.continuous = true;
+      timer();
+      if (batch.size > 0) this.metrics.flushRows.observe(batch.size);
     } catch (e) {
+      timer();
+      this.metrics.flushFailures.inc();
       this.continuous = false;
       // Entries that arrived meanwhile are newer and win.
       for (const [id, entry] of batch) {

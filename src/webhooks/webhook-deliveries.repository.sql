@@ -57,6 +57,11 @@ WITH done AS (
 )
 SELECT count(*)::int AS n FROM done;
 
+-- WebhookDeliveriesRepository.backlog
+SELECT count(*)::int AS due, COALESCE(EXTRACT(EPOCH FROM now() - min(next_attempt_at)), 0)::float8 AS oldest_wait_s
+ FROM webhook_deliveries
+WHERE status = 'pending' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now());
+
 -- WebhookDeliveriesRepository.enqueue
 INSERT INTO webhook_deliveries (webhook_id, org_id, event_id, event_type, body, attempt, status, next_attempt_at)
 VALUES ($1, $2, $3, $4, $5, 1, 'pending', now())

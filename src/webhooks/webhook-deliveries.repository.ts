@@ -159,6 +159,17 @@ export class WebhookDeliveriesRepository {
     return row.n === 1;
   }
 
+  /** Attempts due and not leased (waiting for a worker), and how long the oldest of them has waited. */
+  @GenerateSql([])
+  async backlog(): Promise<{ due: number; oldestWaitS: number }> {
+    const [row] = await this.sql.rows<{ due: number; oldest_wait_s: number }>(
+      `SELECT count(*)::int AS due, COALESCE(EXTRACT(EPOCH FROM now() - min(next_attempt_at)), 0)::float8 AS oldest_wait_s
+         FROM webhook_deliveries
+        WHERE status = 'pending' AND next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())`,
+    );
+    return { due: row.due, oldestWaitS: row.oldest_wait_s };
+  }
+
   @GenerateSql([SAMPLE_UUID, SAMPLE_UUID, SAMPLE_UUID, 'webhook.test', '{}'])
   async enqueue(webhookId: string, orgId: string, eventId: string, eventType: string, body: string): Promise<DeliveryRow> {
     const [row] = await this.sql.rows<DeliveryRow>(SQL_ENQUEUE, [webhookId, orgId, eventId, eventType, body]);

@@ -3,6 +3,7 @@ import { InstanceIdentity } from '../common/instance-identity';
 import { drainInBatches } from '../common/drain';
 import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/config';
+import { Metrics } from '../metrics/metrics';
 import { Transactions } from '../database/transactions';
 import { signatureHeader } from './signature';
 import { ClaimedAttempt, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
@@ -40,8 +41,17 @@ export class WebhookDeliveryService implements OnModuleInit, OnApplicationShutdo
     private readonly transactions: Transactions,
     private readonly config: AppConfig,
     private readonly instance: InstanceIdentity,
+    private readonly metrics: Metrics,
   ) {
     this.leaseS = leaseSeconds(config.WEBHOOK_TIMEOUT_MS);
+    // One query per scrape for both gauges.
+    let backlog: { at: number; read: Promise<{ due: number; oldestWaitS: number }> } | undefined;
+    const read = () => {
+      if (!backlog || performance.now() - backlog.at > 1000) backlog = { at: performance.now(), read: this.deliveries.backlog() };
+      return backlog.read;
+    };
+    metrics.sample(metrics.webhookQueueDepth, async () => (await read()).due);
+    metrics.sample(metrics.webhookLag, async () => (await read()).oldestWaitS);
     this.schedule = config.webhookRetryScheduleS;
     this.dispatcher = new PeriodicTask('webhook dispatch', config.WEBHOOK_POLL_INTERVAL_MS, () => this.dispatch(), this.logger);
     this.worker = new PeriodicTask('webhook delivery', config.WEBHOOK_POLL_INTERVAL_MS, () => this.work(), this.logger);
@@ -116,6 +126,7 @@ export class WebhookDeliveryService implements OnModuleInit, OnApplicationShutdo
         gone,
         disableAfterDays: this.config.WEBHOOK_DISABLE_AFTER_DAYS,
       });
+      this.metrics.webhookAttempts.inc({ outcome: !a.enabled ? 'endpoint_disabled' : succeeded ? 'succeeded' : gone ? 'gone' : 'failed' });
       if (!written) this.logger.warn(`webhook ${a.webhook_id}: attempt ${a.id} outlived its lease; its outcome was not written`);
       if (gone) this.logger.warn(`webhook ${a.webhook_id} answered 410 Gone: disabled`);
     } catch (e) {
