@@ -4,6 +4,9 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 /** What a sampled gauge reads when scraped; NaN when its source could not tell (the database is gone). */
 export type Sample = () => number | Promise<number>;
 
+/** Longest a sampled gauge waits for its source when scraped. */
+const SAMPLE_TIMEOUT_MS = 2000;
+
 /** Close codes kept as their own label value; any other code a peer sends is counted as "other". */
 const KNOWN_CLOSE_CODES = new Set([1000, 1001, 1005, 1006, 1008, 1009, 1011, 4403, 4404, 4409]);
 
@@ -77,10 +80,16 @@ export class Metrics {
       async collect() {
         const source = samples.get(name);
         if (!source) return;
+        // A source that does not answer in time (a database that is gone) reads NaN, so that
+        // the scrape itself never waits for the pool's connect timeout.
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(Number.NaN), SAMPLE_TIMEOUT_MS)));
         try {
-          this.set(await source());
+          this.set(await Promise.race([Promise.resolve().then(source), late]));
         } catch {
           this.set(Number.NaN);
+        } finally {
+          clearTimeout(timer);
         }
       },
     });
