@@ -163,8 +163,8 @@ describe('Prometheus metrics (METRICS_PORT)', () => {
     expect(res.status).toBe(201);
     expect(await moved('novavms_webhook_attempts_total', { outcome: 'succeeded' }, () => generateCode(t), (d) => d >= 1)).toBe(1);
     await eventually(async () => (await scrape()).value('novavms_webhook_queue_depth') === 0);
-    // One worker (WEBHOOK_CONCURRENCY=1), held 2 s by the receiver; two more events wait behind it.
-    rx.script('/metrics-hook', [{ status: 204, delayMs: 2000 }]);
+    // One worker (WEBHOOK_CONCURRENCY=1), held 3 s by the receiver; two more events wait behind it.
+    rx.script('/metrics-hook', [{ status: 204, delayMs: 3000 }]);
     await generateCode(t);
     await eventually(async () => rx.at('/metrics-hook').length === 2);
     await generateCode(t);
