@@ -54,7 +54,7 @@ export class Metrics {
 
   // Webhooks
   readonly webhookAttempts = new Counter({ name: 'novavms_webhook_attempts_total', help: 'Webhook delivery attempts made by this instance, by outcome', labelNames: ['outcome'], registers: [this.registry] });
-  readonly webhookQueueDepth = this.sampled('novavms_webhook_queue_depth', 'Webhook attempts due now and not yet made (all instances)');
+  readonly webhookQueueDepth = this.sampled('novavms_webhook_queue_depth', 'Webhook attempts due and not yet taken by a worker (all instances)');
   readonly webhookLag = this.sampled('novavms_webhook_delivery_lag_seconds', 'How long the oldest due webhook attempt has waited (0 when none is due)');
 
   private defaults = false;
