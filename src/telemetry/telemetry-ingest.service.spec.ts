@@ -68,6 +68,21 @@ describe('TelemetryIngest', () => {
     expect((await metrics.registry.getSingleMetric('novavms_flush_duration_seconds')!.get()).values.find((v) => (v as { metricName?: string }).metricName === 'novavms_flush_duration_seconds_count')?.value).toBe(3);
   });
 
+  it('counts the frames of a flush still in progress as unwritten (a database that hangs shows as growing age)', async () => {
+    const { ingest, metrics } = fakes();
+    const age = async () => (await metrics.registry.getSingleMetric('novavms_oldest_unflushed_frame_age_seconds')!.get()).values[0].value;
+    let release!: () => void;
+    (ingest as unknown as { liveState: { applyFrames: () => Promise<void> } }).liveState.applyFrames = () => new Promise<void>((r) => (release = r));
+    ingest.record('a', '1');
+    await new Promise((r) => setTimeout(r, 100));
+    const flushing = ingest.flush();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await age()).toBeGreaterThanOrEqual(0.05);
+    release();
+    await flushing;
+    expect(await age()).toBe(0);
+  });
+
   it('merges telemetry: later fields win, absent fields are kept', async () => {
     const { ingest, writes } = fakes();
     ingest.record('a', '1', { cpu_percent: 10, memory_mb: 100 });

@@ -17,6 +17,8 @@ interface Pending {
   telemetry?: TelemetryReport;
 }
 
+const NOTHING_WRITING: ReadonlyMap<string, Pending> = new Map();
+
 /** An instance that has written nothing for a day is gone; its row is dropped when another starts. */
 const GONE_INSTANCE_S = 86_400;
 
@@ -39,6 +41,8 @@ function mergeReports(a: TelemetryReport | undefined, b: TelemetryReport | undef
 export class TelemetryIngest implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(TelemetryIngest.name);
   private pending = new Map<string, Pending>();
+  /** The entries a flush is writing right now (their frames are not written until it succeeds). */
+  private writing: ReadonlyMap<string, Pending> = NOTHING_WRITING;
   private readonly task: PeriodicTask;
   /** The previous write succeeded: this one continues the instance's unbroken availability. */
   private continuous = false;
@@ -57,7 +61,7 @@ export class TelemetryIngest implements OnModuleInit, OnApplicationBootstrap, On
   /** Seconds since the oldest frame still waiting to be written arrived; 0 when none waits. */
   private oldestPendingAgeS(): number {
     let oldest = Infinity;
-    for (const entry of this.pending.values()) if (entry.frameAt < oldest) oldest = entry.frameAt;
+    for (const entries of [this.writing, this.pending]) for (const entry of entries.values()) if (entry.frameAt < oldest) oldest = entry.frameAt;
     return oldest === Infinity ? 0 : (performance.now() - oldest) / 1000;
   }
 
@@ -116,6 +120,7 @@ export class TelemetryIngest implements OnModuleInit, OnApplicationBootstrap, On
   private async writePending(): Promise<void> {
     const batch = this.pending;
     this.pending = new Map();
+    this.writing = batch;
     const takenAt = performance.now();
     const timer = this.metrics.flushDuration.startTimer();
     try {
@@ -135,6 +140,8 @@ export class TelemetryIngest implements OnModuleInit, OnApplicationBootstrap, On
         else if (newer.seq === entry.seq) newer.telemetry = mergeReports(entry.telemetry, newer.telemetry);
       }
       throw new Error(`${batch.size} gateway(s) kept for the next flush: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.writing = NOTHING_WRITING;
     }
   }
 
