@@ -110,18 +110,19 @@ const SQL_RECORD = `
   ), retry AS (
     INSERT INTO webhook_deliveries (webhook_id, org_id, event_id, event_type, body, attempt, status, next_attempt_at)
     SELECT webhook_id, org_id, event_id, event_type, body, attempt + 1, 'pending', next_attempt_at FROM done WHERE next_attempt_at IS NOT NULL
-  ), streak AS (
+  ), next AS (
     SELECT w.id, CASE WHEN $2 = 'succeeded' THEN NULL ELSE COALESCE(w.failing_since, $6::timestamptz) END AS failing_since
       FROM webhooks w JOIN done ON done.webhook_id = w.id
+  ), streak AS (
+    SELECT id, failing_since, COALESCE(failing_since < now() - make_interval(days => $10), false) AS too_long FROM next
   ), hook AS (
     UPDATE webhooks w SET failing_since = streak.failing_since,
-           enabled = w.enabled AND NOT $9::boolean AND NOT COALESCE(streak.failing_since < now() - make_interval(days => $10), false),
+           enabled = w.enabled AND NOT $9::boolean AND NOT streak.too_long,
            disabled_reason = CASE WHEN NOT w.enabled THEN w.disabled_reason WHEN $9::boolean THEN 'gone'
-                                  WHEN streak.failing_since < now() - make_interval(days => $10) THEN 'failing' ELSE w.disabled_reason END
+                                  WHEN streak.too_long THEN 'failing' ELSE w.disabled_reason END
       FROM streak WHERE w.id = streak.id
        -- Only when something changes: a success of a healthy endpoint leaves its row (and its lock) alone.
-       AND (w.failing_since IS DISTINCT FROM streak.failing_since OR $9::boolean
-            OR COALESCE(streak.failing_since < now() - make_interval(days => $10), false))
+       AND (w.failing_since IS DISTINCT FROM streak.failing_since OR $9::boolean OR streak.too_long)
   )
   SELECT count(*)::int AS n FROM done`;
 
