@@ -125,25 +125,25 @@ export class GatewayLinkAdapter extends WsAdapter {
       this.metrics.errorFrames.inc({ reason });
       if (client.readyState === client.OPEN) client.send(JSON.stringify(frame));
     };
+    /** A frame that is not a frame of the protocol at all: counted under its kind, and answered. */
+    const malformed = (kind: 'binary' | 'not_json' | 'not_object', message: string) => {
+      this.metrics.framesReceived.inc({ event: kind });
+      send(errorFrame(message), kind);
+    };
     client.on('message', (data: RawData, isBinary: boolean) => {
       if (!budget.take()) {
         client.close(CLOSE_POLICY_VIOLATION, 'too many frames');
         return;
       }
-      if (isBinary) {
-        this.metrics.framesReceived.inc({ event: 'binary' });
-        return send(errorFrame('Frames must be JSON text'), 'binary');
-      }
+      if (isBinary) return malformed('binary', 'Frames must be JSON text');
       let frame: unknown;
       try {
         frame = JSON.parse(data.toString());
       } catch {
-        this.metrics.framesReceived.inc({ event: 'not_json' });
-        return send(errorFrame('Frame is not valid JSON'), 'not_json');
+        return malformed('not_json', 'Frame is not valid JSON');
       }
       if (typeof frame !== 'object' || frame === null || Array.isArray(frame) || typeof (frame as { event?: unknown }).event !== 'string') {
-        this.metrics.framesReceived.inc({ event: 'not_object' });
-        return send(errorFrame('Frame must be an object {"event": string, "data": ...}'), 'not_object');
+        return malformed('not_object', 'Frame must be an object {"event": string, "data": ...}');
       }
       const { event, data: payload } = frame as { event: string; data?: unknown };
       const handler = handlersMap.get(event);
