@@ -31,9 +31,8 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
   app.useLogger(app.get(Logger));
   // Requests Node's HTTP parser refuses get the API's error body too, not an empty one.
   app.getHttpServer().on('clientError', answerClientError);
-  // First in the chain, so that every request (404s and the docs included) is logged with its id.
-  app.use(requestLogger(app.get<PinoRootLogger>(ROOT_LOGGER)));
-  app.use(httpMetrics(app.get(Metrics)));
+  // First in the chain, so that every request (404s and the docs included) is logged with its id and timed.
+  app.use(requestLogger(app.get<PinoRootLogger>(ROOT_LOGGER), httpMetrics(app.get(Metrics))));
   app.set('trust proxy', config.trustProxy);
   // An address over its pairing-guess limit is refused before anything else runs.
   app.use(pairFloodGuard(app.get(GuessLimiterService), app.get(Metrics)));

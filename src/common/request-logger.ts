@@ -7,6 +7,9 @@ import { requestId } from './request-id';
 
 export type RequestWithId = Request & { id?: string };
 
+/** Told of every request when its response is done (or aborted), with how long it took in ms. */
+export type RequestDone = (req: Request, res: Response, durationMs: number) => void;
+
 export interface RootLoggerOptions {
   /** `json` (the default): pino's JSON lines; `pretty`: one readable line per event. */
   format?: LogFormat;
@@ -69,15 +72,18 @@ class RequestLogStore {
  *
  * It runs on every request, so it stays cheap: no serializers, and the request's child logger
  * (for the services' lines, through nestjs-pino's async-context store) is built only when a
- * line is written while the request is handled.
+ * line is written while the request is handled. `onDone` (the HTTP metrics) hears of every
+ * request from the same hook, so the request is timed once.
  */
-export function requestLogger(logger: Logger) {
+export function requestLogger(logger: Logger, onDone?: RequestDone) {
   return function logRequest(req: Request, res: Response, next: NextFunction): void {
     const id = requestId(req, res);
     (req as RequestWithId).id = id;
     const started = performance.now();
     const fields = { req: { id, method: req.method, url: redactUrl(req.originalUrl) } };
     res.once('close', () => {
+      const durationMs = performance.now() - started;
+      onDone?.(req, res, durationMs);
       const finished = res.writableFinished;
       const level = levelFor(res.statusCode, finished);
       if (!logger.isLevelEnabled(level)) return;
@@ -85,7 +91,7 @@ export function requestLogger(logger: Logger) {
         {
           ...fields,
           res: { statusCode: res.statusCode },
-          responseTime: Math.round(performance.now() - started),
+          responseTime: Math.round(durationMs),
         },
         finished ? 'request completed' : 'request aborted',
       );
