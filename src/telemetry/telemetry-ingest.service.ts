@@ -122,15 +122,12 @@ export class TelemetryIngest implements OnModuleInit, OnApplicationBootstrap, On
     this.pending = new Map();
     this.writing = batch;
     const takenAt = performance.now();
-    const timer = this.metrics.flushDuration.startTimer();
     try {
       if (batch.size > 0) await this.liveState.applyFrames(this.frames(batch), this.config.offlineAfterS);
       await this.watermarks.record(this.instance.id, (performance.now() - takenAt) / 1000, this.continuous);
       this.continuous = true;
-      timer();
       if (batch.size > 0) this.metrics.flushRows.observe(batch.size);
     } catch (e) {
-      timer();
       this.metrics.flushFailures.inc();
       this.continuous = false;
       // Entries that arrived meanwhile are newer and win.
@@ -141,6 +138,7 @@ export class TelemetryIngest implements OnModuleInit, OnApplicationBootstrap, On
       }
       throw new Error(`${batch.size} gateway(s) kept for the next flush: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
+      this.metrics.flushDuration.observe((performance.now() - takenAt) / 1000);
       this.writing = NOTHING_WRITING;
     }
   }
