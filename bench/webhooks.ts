@@ -16,7 +16,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { REPO_ROOT, settings } from './lib/config';
+import { num, REPO_ROOT, settings } from './lib/config';
 import { Context, deferCleanup, Section, standalone } from './lib/main';
 import { createDatabase, withClient } from './lib/postgres';
 import { ServerProcess, SERVICE_COMMAND, startService } from './lib/processes';
@@ -24,14 +24,9 @@ import { Target } from './lib/report';
 import { ADMIN_KEY, bootstrapOrg, seedGateways } from './lib/seed';
 import { fmt, log, ratio, sleep, summarize, Summary, table } from './lib/stats';
 
-const num = (name: string, fallback: number) => {
-  const n = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number`);
-  return n;
-};
-const BURST = Math.round(num('BENCH_WEBHOOK_BURST', 10_000));
-const RATE = num('BENCH_WEBHOOK_RATE', 100);
-const LATENCY_S = num('BENCH_WEBHOOK_LATENCY_S', 30);
+const BURST = Math.round(num('BENCH_WEBHOOK_BURST', 10_000, 1));
+const RATE = num('BENCH_WEBHOOK_RATE', 100, 0.1);
+const LATENCY_S = num('BENCH_WEBHOOK_LATENCY_S', 30, 1);
 /** The service's default WEBHOOK_CONCURRENCY (src/config/config.ts); the baseline uses the same. */
 const CONCURRENCY = 32;
 const SERVICE_ENV = { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' };
