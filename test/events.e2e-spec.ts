@@ -266,7 +266,7 @@ describe('gateway events (v1.2)', () => {
 
     beforeAll(async () => {
       [{ id: gw }] = await t.dataSource.query(`INSERT INTO gateways (org_id, site_id, name, status) VALUES ($1, $2, 'seeded', 'online') RETURNING id`, [t.orgId, t.siteId]);
-      await t.dataSource.query(`INSERT INTO gateway_telemetry (gateway_id, last_heartbeat_at) VALUES ($1, now() + interval '1 day')`, [gw]);
+      await t.dataSource.query(`UPDATE gateway_telemetry SET last_heartbeat_at = now() + interval '1 day' WHERE gateway_id = $1`, [gw]);
       camera = await createCamera(t, t.siteId);
       base = Math.floor(Date.now() / 1000) - 10 * 3600;
       const at = (s: number) => base + s;

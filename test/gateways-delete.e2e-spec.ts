@@ -43,7 +43,7 @@ describe('DELETE /api/v1/gateways/{id}', () => {
   it('204 with an empty body; the gateway, its key, its code and its telemetry are gone', async () => {
     const gw = await pairGateway(t);
     await t.dataSource.query(
-      `INSERT INTO gateway_telemetry (gateway_id, cpu_percent, memory_mb) VALUES ($1, 12.5, 512)`,
+      `UPDATE gateway_telemetry SET cpu_percent = 12.5, memory_mb = 512 WHERE gateway_id = $1`,
       [gw.id],
     );
     expect((await telemetry(t, gw.id).expect(200)).body.cpu_percent).toBe(12.5);

@@ -36,7 +36,7 @@ describe('GET /api/v1/gateways: shape, filters, paging', () => {
     paired = await pairGateway(t);
     made.set(paired.id, { site: t.siteId, status: 'offline' });
     await t.dataSource.query(
-      `INSERT INTO gateway_telemetry (gateway_id, last_heartbeat_at) VALUES ($1, '2026-04-21T14:20:04.987654+02:00')`,
+      `UPDATE gateway_telemetry SET last_heartbeat_at = '2026-04-21T14:20:04.987654+02:00' WHERE gateway_id = $1`,
       [paired.id],
     );
     bulk = await createOrg(t, 'Bulk org');

@@ -45,10 +45,10 @@ export async function seedGateways(databaseUrl: string, org: OrgRef, count: numb
       [org.orgId, org.siteId, count],
     );
     await c.query(
-      `INSERT INTO gateway_telemetry (gateway_id, last_heartbeat_at, cpu_percent, memory_mb, camera_recording_status, network_throughput, reported_at, updated_at)
-       SELECT g.id, now() - make_interval(secs => (random() * 30)::int), 42.5, 1830, jsonb_build_object(gen_random_uuid()::text, 'recording', gen_random_uuid()::text, 'idle'),
-              '{"upstream_mbps": 12.4, "downstream_mbps": 3.1}'::jsonb, now(), now()
-         FROM gateways g WHERE g.org_id = $1 AND g.id = ANY($2::uuid[])`,
+      `UPDATE gateway_telemetry t SET last_heartbeat_at = now() - make_interval(secs => (random() * 30)::int), cpu_percent = 42.5, memory_mb = 1830,
+              camera_recording_status = jsonb_build_object(gen_random_uuid()::text, 'recording', gen_random_uuid()::text, 'idle'),
+              network_throughput = '{"upstream_mbps": 12.4, "downstream_mbps": 3.1}'::jsonb, reported_at = now(), updated_at = now()
+         FROM gateways g WHERE g.id = t.gateway_id AND g.org_id = $1 AND g.id = ANY($2::uuid[])`,
       [org.orgId, rows.map((r) => r.id)],
     );
     await c.query('COMMIT');
@@ -86,5 +86,30 @@ export async function seedPairedGateways(databaseUrl: string, org: OrgRef, count
     }
     await c.query('ANALYZE gateways');
     return out;
+  });
+}
+
+export interface SeededOrg extends OrgRef {
+  adminKey: string;
+}
+
+/** `count` orgs, each with one site and an admin key, made by SQL as `npm run admin -- org create` would. */
+export async function seedOrgs(databaseUrl: string, count: number): Promise<SeededOrg[]> {
+  const keys = Array.from({ length: count }, () => `sk_live_${randomBytes(24).toString('base64url')}`);
+  return withClient(databaseUrl, async (c) => {
+    const { rows } = await c.query<{ org_id: string; site_id: string }>(
+      `WITH o AS (
+         INSERT INTO orgs (name) SELECT 'fleet org ' || n FROM generate_series(1, $1::int) AS n RETURNING id, name
+       ), s AS (
+         INSERT INTO sites (org_id, name) SELECT id, 'fleet site' FROM o RETURNING id, org_id
+       )
+       SELECT o.id AS org_id, s.id AS site_id FROM o JOIN s ON s.org_id = o.id`,
+      [count],
+    );
+    await c.query(
+      `INSERT INTO api_keys (org_id, name, role, key_hash) SELECT unnest($1::uuid[]), 'fleet admin', 'admin', unnest($2::text[])`,
+      [rows.map((r) => r.org_id), keys.map(sha256)],
+    );
+    return rows.map((r, i) => ({ orgId: r.org_id, siteId: r.site_id, adminKey: keys[i] }));
   });
 }

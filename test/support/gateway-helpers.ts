@@ -20,8 +20,7 @@ export const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').dige
 export async function setStatus(t: TestApp, gatewayId: string, status: Status): Promise<void> {
   if (status === 'online') {
     await t.dataSource.query(
-      `INSERT INTO gateway_telemetry (gateway_id, last_heartbeat_at) VALUES ($1, now())
-       ON CONFLICT (gateway_id) DO UPDATE SET last_heartbeat_at = now()`,
+      `UPDATE gateway_telemetry SET last_heartbeat_at = now() WHERE gateway_id = $1`,
       [gatewayId],
     );
   }
@@ -59,7 +58,7 @@ export async function insertGateways(
   if (opts.status === 'online') {
     // As setStatus: an online gateway has a fresh heartbeat, or the liveness sweep takes it offline.
     await t.dataSource.query(
-      `INSERT INTO gateway_telemetry (gateway_id, last_heartbeat_at) SELECT unnest($1::uuid[]), now()`,
+      `UPDATE gateway_telemetry SET last_heartbeat_at = now() WHERE gateway_id = ANY($1::uuid[])`,
       [rows.map((r) => r.id)],
     );
   }
