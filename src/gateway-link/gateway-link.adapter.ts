@@ -94,7 +94,7 @@ export class GatewayLinkAdapter extends WsAdapter {
         server.pattern ??= pathPattern(server.path);
         const match = server.pattern.exec(pathname);
         if (!match) continue;
-        const session = await this.upgrades.authorize(match.groups?.id ?? '', req);
+        const session = await this.upgrades.authorize(match.groups?.id ?? '', req, () => socket.destroyed);
         if (socket.destroyed) return;
         server.handleUpgrade(req, socket, head, (ws) => server.emit('connection', ws, req, session));
         return;

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { bearerToken, GATEWAY_KEY_PREFIX, hashKey, sameHash } from '../auth/key-hash';
 import { ApiError } from '../common/api-error';
-import { InstanceIdentity } from '../common/instance-identity';
-import { GatewaysRepository } from '../gateways/gateways.repository';
+import { ConnectionClaims } from '../presence/connection-claims.service';
 import type { GatewaySession } from '../presence/live-connection';
 
 /**
@@ -13,23 +12,24 @@ import type { GatewaySession } from '../presence/live-connection';
  * - 404 for the key of a gateway that has been deleted (re-pair);
  * - 403 when the key's gateway is disabled.
  * On success the connection gets the next sequence number, recorded on the gateway row with
- * this instance as its holder (GatewaysRepository.claimConnection).
+ * this instance as its holder. The key is checked by that same claim, made for many upgrades
+ * at once (ConnectionClaims): no upgrade waits on a database round trip of its own, and the
+ * check reads the gateway row as it is — a deleted or disabled gateway is refused at once,
+ * on every instance, with no cache to invalidate.
  */
 @Injectable()
 export class UpgradeAuthService {
-  constructor(
-    private readonly gateways: GatewaysRepository,
-    private readonly instance: InstanceIdentity,
-  ) {}
+  constructor(private readonly claims: ConnectionClaims) {}
 
-  async authorize(gatewayIdInPath: string, req: IncomingMessage): Promise<GatewaySession> {
+  /** `abandoned` tells whether the upgrade's socket has gone meanwhile (its claim is then not made). */
+  async authorize(gatewayIdInPath: string, req: IncomingMessage, abandoned: () => boolean = () => false): Promise<GatewaySession> {
     const token = bearerToken(req.headers.authorization);
     if (!token || !token.startsWith(GATEWAY_KEY_PREFIX)) {
       throw ApiError.authRequired('A gateway key is required: Authorization: Bearer gw_...');
     }
     const hash = hashKey(token);
     const pathId = gatewayIdInPath.toLowerCase();
-    const claim = await this.gateways.claimConnection(hash, pathId, this.instance.id);
+    const claim = await this.claims.claim({ keyHash: hash, pathGatewayId: pathId }, abandoned);
     if (!claim.ownerId || !claim.ownerKeyHash || !sameHash(claim.ownerKeyHash, hash)) {
       if (claim.deleted) throw new ApiError('not_found', 'This gateway has been deleted; pair it again with a new code');
       throw ApiError.authRequired('Unknown or revoked gateway key');

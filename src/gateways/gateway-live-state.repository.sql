@@ -10,11 +10,26 @@ WHERE g.id = $1 AND g.org_id = $2;
 WITH change AS MATERIALIZED (SELECT set_config('novavms.change', '{"reasons":{"online":"connected","offline":"closed_by_gateway"}}', true) AS change), v AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb)
     AS x(id uuid, seq bigint, closed boolean, age float8, telemetry boolean, cpu float8, memory float8, cameras jsonb, network jsonb)
-), status AS (
-  UPDATE gateways g SET status = CASE WHEN v.closed THEN 'offline' ELSE 'online' END, updated_at = now()
-    FROM v, change
-   WHERE g.id = v.id AND g.connection_seq IS NOT DISTINCT FROM v.seq
+), locked AS MATERIALIZED (
+  SELECT g.id FROM gateways g JOIN v ON v.id = g.id
+   WHERE g.connection_seq IS NOT DISTINCT FROM v.seq
      AND ((v.closed AND g.status = 'online') OR (NOT v.closed AND g.status = 'offline' AND v.age < $2))
+   ORDER BY g.id
+     FOR NO KEY UPDATE OF g
+)
+UPDATE gateways g SET status = CASE WHEN v.closed THEN 'offline' ELSE 'online' END, updated_at = now()
+  FROM v, locked, change
+ WHERE g.id = v.id AND g.id = locked.id AND g.connection_seq IS NOT DISTINCT FROM v.seq
+   AND ((v.closed AND g.status = 'online') OR (NOT v.closed AND g.status = 'offline' AND v.age < $2));
+
+WITH v AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb)
+    AS x(id uuid, seq bigint, closed boolean, age float8, telemetry boolean, cpu float8, memory float8, cameras jsonb, network jsonb)
+), locked AS MATERIALIZED (
+  SELECT t.gateway_id FROM gateway_telemetry t JOIN v ON v.id = t.gateway_id
+   WHERE v.age IS NOT NULL
+   ORDER BY t.gateway_id
+     FOR NO KEY UPDATE OF t
 )
 UPDATE gateway_telemetry cur SET
   connection_seq = GREATEST(cur.connection_seq, v.seq),
@@ -25,5 +40,5 @@ UPDATE gateway_telemetry cur SET
   network_throughput = CASE WHEN v.seq >= COALESCE(cur.connection_seq, v.seq) THEN COALESCE(v.network, cur.network_throughput) ELSE cur.network_throughput END,
   reported_at = CASE WHEN v.seq >= COALESCE(cur.connection_seq, v.seq) THEN COALESCE(CASE WHEN v.telemetry THEN now() - make_interval(secs => v.age) END, cur.reported_at) ELSE cur.reported_at END,
   updated_at = now()
-FROM v
-WHERE cur.gateway_id = v.id AND v.age IS NOT NULL;
+FROM v, locked
+WHERE cur.gateway_id = v.id AND locked.gateway_id = v.id AND v.age IS NOT NULL;

@@ -33,20 +33,36 @@ UPDATE gateways
       name = COALESCE(NULLIF(name, ''), $3), version = $4, local_ip = $5
 WHERE id = $1;
 
--- GatewaysRepository.claimConnection
-WITH owner AS (
-  SELECT id, key_hash FROM gateways WHERE key_hash = $1
+-- GatewaysRepository.claimConnections
+WITH req AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(n int, "keyHash" text, "pathGatewayId" text)
+), owner AS (
+  SELECT req.n, g.id, g.key_hash, g.status FROM req JOIN gateways g ON g.key_hash = req."keyHash"
+), locked AS MATERIALIZED (
+  SELECT g.id FROM gateways g
+   WHERE g.id IN (SELECT owner.id FROM owner JOIN req USING (n) WHERE owner.id::text = req."pathGatewayId" AND owner.status <> 'disabled')
+     AND g.status <> 'disabled'
+   ORDER BY g.id
+     FOR NO KEY UPDATE SKIP LOCKED
 ), claimed AS (
-  UPDATE gateways g SET connection_seq = nextval('gateway_connection_seq'), connection_instance = $3
-    FROM owner
-   WHERE g.id = owner.id AND owner.id::text = $2 AND g.status <> 'disabled'
+  UPDATE gateways g SET connection_seq = nextval('gateway_connection_seq'), connection_instance = $2
+    FROM locked
+   WHERE g.id = locked.id
    RETURNING g.id, g.org_id, g.connection_seq
-), live_state AS (
-  INSERT INTO gateway_telemetry (gateway_id) SELECT id FROM claimed ON CONFLICT (gateway_id) DO NOTHING
+), announced AS (
+  SELECT count(pg_notify($3, json_build_object('type', 'gateways.connected', 'connections', c.connections)::text)) AS signals
+    FROM (SELECT json_agg(json_build_array(id, connection_seq::text)) AS connections
+            FROM (SELECT id, connection_seq, (row_number() OVER () - 1) / 100 AS chunk FROM claimed) numbered
+           GROUP BY chunk) c
 )
-SELECT owner.id AS owner_id, owner.key_hash, claimed.org_id, claimed.connection_seq::text AS seq,
-       EXISTS (SELECT 1 FROM gateway_tombstones WHERE key_hash = $1) AS deleted
-  FROM (SELECT 1) AS one LEFT JOIN owner ON true LEFT JOIN claimed ON true;
+SELECT req.n, owner.id AS owner_id, owner.key_hash, claimed.org_id, claimed.connection_seq::text AS seq,
+       (claimed.id IS NULL AND owner.status <> 'disabled' AND owner.id::text = req."pathGatewayId") AS busy,
+       (owner.id IS NULL AND EXISTS (SELECT 1 FROM gateway_tombstones WHERE key_hash = req."keyHash")) AS deleted
+  FROM req
+  LEFT JOIN owner ON owner.n = req.n
+  LEFT JOIN claimed ON claimed.id = owner.id
+  CROSS JOIN announced
+ ORDER BY req.n;
 
 -- GatewaysRepository.connectionStates
 SELECT id, status, connection_seq::text AS seq FROM gateways WHERE id = ANY($1::uuid[]);
@@ -54,12 +70,18 @@ SELECT id, status, connection_seq::text AS seq FROM gateways WHERE id = ANY($1::
 -- GatewaysRepository.markSilentOffline
 WITH change AS MATERIALIZED (SELECT set_config('novavms.change', '{"reason":"heartbeat_timeout"}', true) AS change), holder AS (
   SELECT * FROM jsonb_to_recordset($2::jsonb) AS h(id uuid, "flushedThrough" timestamptz, dead boolean)
+), silent AS MATERIALIZED (
+  SELECT s.id FROM gateways s
+    LEFT JOIN gateway_telemetry t ON t.gateway_id = s.id
+    LEFT JOIN holder h ON h.id = s.connection_instance
+   WHERE s.status = 'online'
+     AND COALESCE(t.last_heartbeat_at, '-infinity') < now() - make_interval(secs => $1)
+     AND (h.id IS NULL OR h.dead
+          OR h."flushedThrough" >= COALESCE(t.last_heartbeat_at, '-infinity') + make_interval(secs => $1))
+   ORDER BY s.id
+   LIMIT $3
+     FOR NO KEY UPDATE OF s SKIP LOCKED
 )
 UPDATE gateways g SET status = 'offline', updated_at = now()
-  FROM change, gateways s
-  LEFT JOIN gateway_telemetry t ON t.gateway_id = s.id
-  LEFT JOIN holder h ON h.id = s.connection_instance
- WHERE g.id = s.id AND g.status = 'online'
-   AND COALESCE(t.last_heartbeat_at, '-infinity') < now() - make_interval(secs => $1)
-   AND (h.id IS NULL OR h.dead
-        OR h."flushedThrough" >= COALESCE(t.last_heartbeat_at, '-infinity') + make_interval(secs => $1));
+  FROM change, silent
+ WHERE g.id = silent.id AND g.status = 'online';

@@ -7,7 +7,14 @@ import { GenerateSql, IN_TRANSACTION, SAMPLE_HASH, SAMPLE_UUID } from '../databa
 import type { GatewayListFilter, GatewayRow } from './gateway.sql';
 import { listGatewaysQueries, SQL_GATEWAY_BY_ID, SQL_INSERT_REGISTERED_GATEWAY, SQL_PAIR_GATEWAY } from './gateway.sql';
 
-/** What the WebSocket upgrade learns from a key, in one statement (see claimConnection). */
+/** One upgrade's request in a batch of connection claims (see claimConnections). */
+export interface ClaimRequest {
+  keyHash: string;
+  /** The gateway id of the upgrade's path, lower case. */
+  pathGatewayId: string;
+}
+
+/** What an upgrade learns from its key (see claimConnections). */
 export interface ConnectionClaim {
   /** The gateway the key belongs to; null when no gateway has it. */
   ownerId: string | null;
@@ -15,9 +22,59 @@ export interface ConnectionClaim {
   /** Set when the connection was claimed: the key's gateway is the path's, and not disabled. */
   orgId: string | null;
   seq: string | null;
+  /**
+   * The claim would have been made but the gateway's row was locked by another statement (a
+   * flush, the sweep, an API change): nothing was written, the claim is to be asked again.
+   */
+  busy: boolean;
   /** The key belonged to a gateway that has been deleted. */
   deleted: boolean;
 }
+
+/** Connections announced per notification: each is about 50 bytes, a notification may carry 8,000. */
+const CONNECTIONS_PER_SIGNAL = 100;
+
+/**
+ * $1 ClaimRequest[] as JSON (at most one per key hash), $2 this instance, $3 the signal
+ * channel. For each request: the gateway that owns the key and, when it is the gateway of the
+ * path and not disabled, the claim — the next sequence number and this instance as the holder
+ * of its connection — and whether the key belonged to a gateway since deleted. Gateway rows are
+ * locked in id order and a row locked by another statement is skipped (`busy`), never waited
+ * for: a claim never waits on a flush or an API transaction, and cannot deadlock with one.
+ * The claimed connections are announced to every instance (older connections of those gateways
+ * end) as `gateways.connected` signals of up to 100 connections each, sent when the statement
+ * commits.
+ */
+const SQL_CLAIM_CONNECTIONS = `
+  WITH req AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(n int, "keyHash" text, "pathGatewayId" text)
+  ), owner AS (
+    SELECT req.n, g.id, g.key_hash, g.status FROM req JOIN gateways g ON g.key_hash = req."keyHash"
+  ), locked AS MATERIALIZED (
+    SELECT g.id FROM gateways g
+     WHERE g.id IN (SELECT owner.id FROM owner JOIN req USING (n) WHERE owner.id::text = req."pathGatewayId" AND owner.status <> 'disabled')
+       AND g.status <> 'disabled'
+     ORDER BY g.id
+       FOR NO KEY UPDATE SKIP LOCKED
+  ), claimed AS (
+    UPDATE gateways g SET connection_seq = nextval('gateway_connection_seq'), connection_instance = $2
+      FROM locked
+     WHERE g.id = locked.id
+     RETURNING g.id, g.org_id, g.connection_seq
+  ), announced AS (
+    SELECT count(pg_notify($3, json_build_object('type', 'gateways.connected', 'connections', c.connections)::text)) AS signals
+      FROM (SELECT json_agg(json_build_array(id, connection_seq::text)) AS connections
+              FROM (SELECT id, connection_seq, (row_number() OVER () - 1) / ${CONNECTIONS_PER_SIGNAL} AS chunk FROM claimed) numbered
+             GROUP BY chunk) c
+  )
+  SELECT req.n, owner.id AS owner_id, owner.key_hash, claimed.org_id, claimed.connection_seq::text AS seq,
+         (claimed.id IS NULL AND owner.status <> 'disabled' AND owner.id::text = req."pathGatewayId") AS busy,
+         (owner.id IS NULL AND EXISTS (SELECT 1 FROM gateway_tombstones WHERE key_hash = req."keyHash")) AS deleted
+    FROM req
+    LEFT JOIN owner ON owner.n = req.n
+    LEFT JOIN claimed ON claimed.id = owner.id
+    CROSS JOIN announced
+   ORDER BY req.n`;
 
 /** The instance that holds connections, as the liveness sweep judges it (LivenessService). */
 export interface ConnectionHolder {
@@ -50,24 +107,32 @@ const SQL_CLAIM_CONNECTION = `
     FROM (SELECT 1) AS one LEFT JOIN owner ON true LEFT JOIN claimed ON true`;
 
 /**
- * $1 OFFLINE_AFTER_S, $2 the holders (ConnectionHolder[] as JSON). A gateway whose stored
+ * $1 OFFLINE_AFTER_S, $2 the holders (ConnectionHolder[] as JSON), $3 most gateways to take. A gateway whose stored
  * heartbeat is older than OFFLINE_AFTER_S goes offline when no known instance holds its
  * connection, when its holder has written everything it received until OFFLINE_AFTER_S after
  * that heartbeat (it heard nothing since), or when its holder is dead. Recorded as events with
- * reason `heartbeat_timeout`.
+ * reason `heartbeat_timeout`. Rows are locked in id order and a row locked by another statement
+ * (a flush bringing its heartbeat, a claim) is left for the next sweep. At most $3 at a time, so
+ * that a network losing thousands of gateways at once never holds their rows for seconds.
  */
 const SQL_MARK_SILENT_OFFLINE = `
   WITH ${changeContextCte('change', { reason: 'heartbeat_timeout' })}, holder AS (
     SELECT * FROM jsonb_to_recordset($2::jsonb) AS h(id uuid, "flushedThrough" timestamptz, dead boolean)
+  ), silent AS MATERIALIZED (
+    SELECT s.id FROM gateways s
+      LEFT JOIN gateway_telemetry t ON t.gateway_id = s.id
+      LEFT JOIN holder h ON h.id = s.connection_instance
+     WHERE s.status = 'online'
+       AND COALESCE(t.last_heartbeat_at, '-infinity') < now() - make_interval(secs => $1)
+       AND (h.id IS NULL OR h.dead
+            OR h."flushedThrough" >= COALESCE(t.last_heartbeat_at, '-infinity') + make_interval(secs => $1))
+     ORDER BY s.id
+     LIMIT $3
+       FOR NO KEY UPDATE OF s SKIP LOCKED
   )
   UPDATE gateways g SET status = 'offline', updated_at = now()
-    FROM change, gateways s
-    LEFT JOIN gateway_telemetry t ON t.gateway_id = s.id
-    LEFT JOIN holder h ON h.id = s.connection_instance
-   WHERE g.id = s.id AND g.status = 'online'
-     AND COALESCE(t.last_heartbeat_at, '-infinity') < now() - make_interval(secs => $1)
-     AND (h.id IS NULL OR h.dead
-          OR h."flushedThrough" >= COALESCE(t.last_heartbeat_at, '-infinity') + make_interval(secs => $1))`;
+    FROM change, silent
+   WHERE g.id = silent.id AND g.status = 'online'`;
 
 /** The gateways table: the gateway API's reads and writes, pairing's, the connection claim and the liveness sweep. */
 @Injectable()
@@ -124,13 +189,21 @@ export class GatewaysRepository {
     await this.sql.run(SQL_PAIR_GATEWAY, [id, paired.keyHash, paired.name, paired.version, paired.localIp], manager);
   }
 
-  @GenerateSql([SAMPLE_HASH, SAMPLE_UUID, SAMPLE_UUID])
-  async claimConnection(keyHash: string, pathGatewayId: string, instanceId: string): Promise<ConnectionClaim> {
-    const [row] = await this.sql.rows<{ owner_id: string | null; key_hash: string | null; org_id: string | null; seq: string | null; deleted: boolean }>(
-      SQL_CLAIM_CONNECTION,
-      [keyHash, pathGatewayId, instanceId],
+  /** Claims for many upgrades in one statement; the answers are in the order of `requests`. */
+  @GenerateSql([[{ keyHash: SAMPLE_HASH, pathGatewayId: SAMPLE_UUID }], SAMPLE_UUID, 'novavms_signals'])
+  async claimConnections(requests: ClaimRequest[], instanceId: string, signalChannel: string): Promise<ConnectionClaim[]> {
+    const rows = await this.sql.rows<{ owner_id: string | null; key_hash: string | null; org_id: string | null; seq: string | null; busy: boolean | null; deleted: boolean }>(
+      SQL_CLAIM_CONNECTIONS,
+      [JSON.stringify(requests.map((r, n) => ({ n, ...r }))), instanceId, signalChannel],
     );
-    return { ownerId: row.owner_id, ownerKeyHash: row.key_hash, orgId: row.org_id, seq: row.seq, deleted: row.deleted };
+    return rows.map((row) => ({
+      ownerId: row.owner_id,
+      ownerKeyHash: row.key_hash,
+      orgId: row.org_id,
+      seq: row.seq,
+      busy: row.busy === true,
+      deleted: row.deleted,
+    }));
   }
 
   /** Status and newest connection of each gateway that still exists. */
@@ -139,10 +212,10 @@ export class GatewaysRepository {
     return this.sql.rows('SELECT id, status, connection_seq::text AS seq FROM gateways WHERE id = ANY($1::uuid[])', [ids]);
   }
 
-  /** Returns how many gateways went offline. */
-  @GenerateSql([30, [{ id: SAMPLE_UUID, flushedThrough: new Date(0), dead: false }]])
-  async markSilentOffline(offlineAfterS: number, holders: ConnectionHolder[]): Promise<number> {
-    const { affected } = await this.sql.run(SQL_MARK_SILENT_OFFLINE, [offlineAfterS, JSON.stringify(holders)]);
+  /** Returns how many gateways went offline (at most `limit`). */
+  @GenerateSql([30, [{ id: SAMPLE_UUID, flushedThrough: new Date(0), dead: false }], 200])
+  async markSilentOffline(offlineAfterS: number, holders: ConnectionHolder[], limit: number): Promise<number> {
+    const { affected } = await this.sql.run(SQL_MARK_SILENT_OFFLINE, [offlineAfterS, JSON.stringify(holders), limit]);
     return affected;
   }
 }

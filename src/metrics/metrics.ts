@@ -30,6 +30,9 @@ export class Metrics {
   readonly errorFrames = new Counter({ name: 'novavms_ws_error_frames_total', help: 'Error frames sent to gateways, by reason', labelNames: ['reason'], registers: [this.registry] });
   readonly closes = new Counter({ name: 'novavms_ws_closes_total', help: 'Gateway WebSockets closed, by close code (other: a code not listed in docs/operations.md)', labelNames: ['code'], registers: [this.registry] });
   readonly upgradesRefused = new Counter({ name: 'novavms_ws_upgrades_refused_total', help: 'WebSocket upgrades refused, by HTTP status', labelNames: ['status'], registers: [this.registry] });
+  readonly claimBatchSize = new Histogram({ name: 'novavms_connection_claims_per_statement', help: 'Upgrades whose connection claim one statement made', buckets: [1, 10, 100, 500, 1000, 2000], registers: [this.registry] });
+  readonly claimWait = new Histogram({ name: 'novavms_connection_claim_wait_seconds', help: 'From an upgrade asking for its connection claim to the answer', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry] });
+  readonly claimsWaiting = this.sampled('novavms_connection_claims_waiting', 'Upgrades waiting for their connection claim');
 
   // Ingest flush and liveness
   readonly flushDuration = new Histogram({ name: 'novavms_flush_duration_seconds', help: 'Duration of a telemetry flush (frames and watermark), failed ones included', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry] });

@@ -61,11 +61,7 @@ export class ConnectionRegistry implements OnModuleInit, BeforeApplicationShutdo
     this.byGateway.set(gatewayId, connection);
     this.known.add(connection);
     if (existing) void existing.end('replaced');
-    this.logger.log(`gateway ${gatewayId} connected (connection ${seq})`);
-    // Other instances end their older connection of this gateway.
-    void this.bus
-      .publish({ type: 'gateway.connected', gatewayId, seq })
-      .catch((e) => this.logger.warn(`could not announce connection of ${gatewayId}: ${String(e)}`));
+    this.logger.debug(`gateway ${gatewayId} connected (connection ${seq})`);
     return true;
   }
 
@@ -81,7 +77,9 @@ export class ConnectionRegistry implements OnModuleInit, BeforeApplicationShutdo
     const { gatewayId, seq } = connection.session;
     if (this.byGateway.get(gatewayId) === connection) this.byGateway.delete(gatewayId);
     if (closedByGateway) this.ingest.closed(gatewayId, seq);
-    this.logger.log(`gateway ${gatewayId} disconnected (connection ${seq}${closedByGateway ? ', closed by the gateway' : ''})`);
+    // A gateway closing its socket is news; the service's own closes (a shutdown's thousands) are logged where they are made.
+    if (closedByGateway) this.logger.log(`gateway ${gatewayId} disconnected (connection ${seq}, closed by the gateway)`);
+    else this.logger.debug(`gateway ${gatewayId} disconnected (connection ${seq})`);
   }
 
   /** Whether this connection is the gateway's current one here (its frames count). */
@@ -91,14 +89,22 @@ export class ConnectionRegistry implements OnModuleInit, BeforeApplicationShutdo
 
   private onSignal(signal: Signal): void {
     if (signal.type === 'apiKey.revoked') return;
+    if (signal.type === 'gateways.connected') {
+      for (const [gatewayId, seq] of signal.connections) this.replaceIfOlder(gatewayId, seq);
+      return;
+    }
+    if (signal.type === 'gateway.connected') return this.replaceIfOlder(signal.gatewayId, signal.seq);
     const local = this.byGateway.get(signal.gatewayId);
-    if (!local) return;
-    if (signal.type === 'gateway.connected') {
-      if (newer(signal.seq, local.session.seq)) void local.end('replaced');
-    } else {
+    if (local) {
       this.logger.log(`ending the connection of gateway ${signal.gatewayId}: ${signal.reason}`);
       void local.end(signal.reason);
     }
+  }
+
+  /** A connection of this gateway was claimed (here or elsewhere): an older one here ends. */
+  private replaceIfOlder(gatewayId: string, seq: string): void {
+    const local = this.byGateway.get(gatewayId);
+    if (local && newer(seq, local.session.seq)) void local.end('replaced');
   }
 
   /** Re-reads the state of every local gateway: catches signals missed while LISTEN was down. Throws when the database does not answer. */

@@ -5,7 +5,7 @@ import { loadConfig } from '../config/config';
 import type { GatewaysRepository } from '../gateways/gateways.repository';
 import type { IngestWatermark, IngestWatermarksRepository } from '../telemetry/ingest-watermarks.repository';
 import type { TelemetryIngest } from '../telemetry/telemetry-ingest.service';
-import { LivenessService } from './liveness.service';
+import { LivenessService, SWEEP_BATCH } from './liveness.service';
 
 const SELF = 'instance-self';
 const OTHER = 'instance-other';
@@ -63,7 +63,14 @@ describe('LivenessService.sweep', () => {
       { id: SELF, flushedThrough: self.flushedThrough, dead: false },
       { id: OTHER, flushedThrough: dead.flushedThrough, dead: true },
       { id: 'instance-alive', flushedThrough: alive.flushedThrough, dead: false },
-    ]);
+    ], SWEEP_BATCH);
+  });
+
+  it('takes thousands offline in statements of at most SWEEP_BATCH, and reports the sum', async () => {
+    const { service, gateways } = setup([mark(SELF, 0.2, 3600)]);
+    gateways.markSilentOffline.mockResolvedValueOnce(SWEEP_BATCH).mockResolvedValueOnce(SWEEP_BATCH).mockResolvedValueOnce(7);
+    await expect(service.sweep()).resolves.toBe(2 * SWEEP_BATCH + 7);
+    expect(gateways.markSilentOffline).toHaveBeenCalledTimes(3);
   });
 
   it('after its own outage (availability younger than OFFLINE_AFTER_S) judges nobody dead', async () => {
@@ -72,7 +79,7 @@ describe('LivenessService.sweep', () => {
     expect(gateways.markSilentOffline).toHaveBeenCalledWith(30, [
       expect.objectContaining({ id: SELF, dead: false }),
       expect.objectContaining({ id: OTHER, dead: false }),
-    ]);
+    ], SWEEP_BATCH);
   });
 
   it('lets a database failure through to its periodic task', async () => {

@@ -8,6 +8,9 @@ import { IngestWatermarksRepository } from '../telemetry/ingest-watermarks.repos
 import { TelemetryIngest } from '../telemetry/telemetry-ingest.service';
 import { judgeHolders } from './liveness-rules';
 
+/** Gateways one statement of the sweep takes offline at most; a sweep runs as many as it needs. */
+export const SWEEP_BATCH = 200;
+
 /**
  * Marks gateways offline once OFFLINE_AFTER_S pass without a heartbeat — including gateways
  * whose socket lived on an instance that died — but only when that is known (judgeHolders,
@@ -46,8 +49,11 @@ export class LivenessService implements OnModuleInit, OnApplicationShutdown {
     const ownFreshS = (2 * this.config.TELEMETRY_FLUSH_INTERVAL_MS) / 1000 + 1;
     const holders = judgeHolders(await this.watermarks.all(), this.instance.id, this.config.offlineAfterS, ownFreshS);
     if (!holders) return 0;
-    const affected = await this.gateways.markSilentOffline(this.config.offlineAfterS, holders);
-    this.metrics.livenessOffline.inc(affected);
+    let affected = 0;
+    for (let taken = SWEEP_BATCH; taken === SWEEP_BATCH; affected += taken) {
+      taken = await this.gateways.markSilentOffline(this.config.offlineAfterS, holders, SWEEP_BATCH);
+      this.metrics.livenessOffline.inc(taken);
+    }
     if (affected > 0) this.logger.log(`${affected} gateway(s) went offline: no heartbeat for ${this.config.offlineAfterS}s`);
     return affected;
   }

@@ -4,13 +4,20 @@ import { PeriodicTask } from '../common/periodic-task';
 import { Sql } from '../database/sql';
 import { Metrics } from '../metrics/metrics';
 
-const SIGNAL_CHANNEL = 'novavms_signals';
+/** The NOTIFY channel of the signals (statements that announce in batches send on it themselves). */
+export const SIGNAL_CHANNEL = 'novavms_signals';
 
 /** Signals that cross instances. Never one per heartbeat: only rare, state-changing events. */
 export type Signal =
   /** A gateway's socket must close wherever it lives: it was disabled or deleted. */
   | { type: 'gateway.disconnect'; gatewayId: string; reason: 'disabled' | 'deleted' }
-  /** A gateway connected with this sequence number: any older connection of it must close. */
+  /**
+   * Gateways connected with these sequence numbers ([gateway id, seq] pairs): any older
+   * connection of each must close. Sent by the statement that claims the connections
+   * (ConnectionClaims), up to 100 per signal.
+   */
+  | { type: 'gateways.connected'; connections: [string, string][] }
+  /** The same for one gateway, as instances of the previous release send it during a rolling upgrade. */
   | { type: 'gateway.connected'; gatewayId: string; seq: string }
   /** An API key was revoked: caches must forget it. */
   | { type: 'apiKey.revoked'; keyId: string };

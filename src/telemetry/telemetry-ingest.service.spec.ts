@@ -1,5 +1,7 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { InstanceIdentity } from '../common/instance-identity';
+import type { Transactions } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { loadConfig } from '../config/config';
 import type { GatewayFrames, GatewayLiveStateRepository } from '../gateways/gateway-live-state.repository';
@@ -25,9 +27,11 @@ function fakes(fail = 0) {
       watermarks.push({ instance, continuous });
     }),
   };
+  /** The transaction is the database's business: here the work just runs. */
+  const transactions = { run: <T>(work: (m: EntityManager) => Promise<T>) => work({} as EntityManager) } as unknown as Transactions;
   const instance = new InstanceIdentity();
   const metrics = new Metrics();
-  const ingest = new TelemetryIngest(liveState as unknown as GatewayLiveStateRepository, marks as unknown as IngestWatermarksRepository, loadConfig({}), instance, metrics);
+  const ingest = new TelemetryIngest(liveState as unknown as GatewayLiveStateRepository, marks as unknown as IngestWatermarksRepository, loadConfig({}), instance, metrics, transactions);
   return { ingest, writes, watermarks, instance, metrics };
 }
 
@@ -35,7 +39,7 @@ describe('TelemetryIngest', () => {
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
 
-  it('writes any number of frames from any number of gateways in one statement per flush', async () => {
+  it('writes any number of frames from any number of gateways in one write per flush', async () => {
     const { ingest, writes, watermarks } = fakes();
     for (let i = 0; i < 1000; i++) {
       for (let g = 0; g < 50; g++) ingest.record(`gw-${g}`, '1', i % 2 ? { cpu_percent: i % 100 } : undefined);

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnMo
 import { InstanceIdentity } from '../common/instance-identity';
 import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/config';
+import { Transactions } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { GatewayFrames, GatewayLiveStateRepository } from '../gateways/gateway-live-state.repository';
 import { IngestWatermarksRepository } from './ingest-watermarks.repository';
@@ -32,8 +33,9 @@ function mergeReports(a: TelemetryReport | undefined, b: TelemetryReport | undef
 /**
  * The ingest of gateway frames: heartbeats, telemetry and socket closes are coalesced in memory —
  * one entry per gateway, however many frames — and written every TELEMETRY_FLUSH_INTERVAL_MS in
- * one statement for any number of gateways (GatewayLiveStateRepository.applyFrames), then this
- * instance's watermark (how far its writes got) in a second one. A write that fails (the
+ * one transaction for any number of gateways (GatewayLiveStateRepository.applyFrames: a statement
+ * for the gateway rows, one for their live state), then this instance's watermark (how far its
+ * writes got). A write that fails (the
  * database is gone) keeps its entries, merged under anything newer, for the next one: memory
  * stays at one entry per gateway for an outage of any length, and nothing received is lost.
  */
@@ -53,6 +55,7 @@ export class TelemetryIngest implements OnModuleInit, OnApplicationBootstrap, On
     private readonly config: AppConfig,
     private readonly instance: InstanceIdentity,
     private readonly metrics: Metrics,
+    private readonly transactions: Transactions,
   ) {
     this.task = new PeriodicTask('telemetry flush', config.TELEMETRY_FLUSH_INTERVAL_MS, () => this.writePending(), this.logger);
     metrics.sample(metrics.oldestUnflushedAge, () => this.oldestPendingAgeS());
@@ -123,7 +126,10 @@ export class TelemetryIngest implements OnModuleInit, OnApplicationBootstrap, On
     this.writing = batch;
     const takenAt = performance.now();
     try {
-      if (batch.size > 0) await this.liveState.applyFrames(this.frames(batch), this.config.offlineAfterS);
+      if (batch.size > 0) {
+        const frames = this.frames(batch);
+        await this.transactions.run((m) => this.liveState.applyFrames(frames, this.config.offlineAfterS, m));
+      }
       await this.watermarks.record(this.instance.id, (performance.now() - takenAt) / 1000, this.continuous);
       this.continuous = true;
       if (batch.size > 0) this.metrics.flushRows.observe(batch.size);
