@@ -8,7 +8,7 @@ import type { Logger as PinoRootLogger } from 'pino';
 import { AppModule, ROOT_LOGGER } from './app.module';
 import { requireJsonObjectBody } from './common/body-parsing';
 import { ErrorFilter } from './common/error.filter';
-import { answerClientError } from './common/raw-error';
+import { answerRawRequests, checkRequestHead } from './common/raw-error';
 import { requestLogger } from './common/request-logger';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
@@ -29,10 +29,11 @@ export async function createApp(config: AppConfig, databaseUrl: string): Promise
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
-  // Requests Node's HTTP parser refuses get the API's error body too, not an empty one.
-  app.getHttpServer().on('clientError', answerClientError);
+  // Requests Node's HTTP server refuses get the API's error body too, not an empty one.
+  answerRawRequests(app.getHttpServer());
   // First in the chain, so that every request (404s and the docs included) is logged with its id and timed.
   app.use(requestLogger(app.get<PinoRootLogger>(ROOT_LOGGER), httpMetrics(app.get(Metrics))));
+  app.use(checkRequestHead);
   app.set('trust proxy', config.trustProxy);
   // An address over its pairing-guess limit is refused before anything else runs.
   app.use(pairFloodGuard(app.get(GuessLimiterService), app.get(Metrics)));

@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { IncomingMessage, Server, ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ErrorBody } from './api-error';
 
@@ -46,4 +46,58 @@ export function answerClientError(err: Error & { code?: string }, socket: Duplex
       details: [{ field: 'request', message: err.code === 'HPE_UNEXPECTED_CONTENT_LENGTH' || err.code === 'HPE_INVALID_CONTENT_LENGTH' ? 'invalid Content-Length' : 'not a valid HTTP/1.1 request' }],
     });
   }
+}
+
+/** Most header lines a request may have; a request with more is refused 431. */
+export const MAX_REQUEST_HEADERS = 200;
+
+/**
+ * What Node's HTTP server would otherwise answer with an empty body, or not at all:
+ * - parser errors (answerClientError);
+ * - an `Expect` other than 100-continue: 417 with the error body;
+ * - CONNECT (a proxy's method, no route of the API): 400 with the error body, where Node
+ *   would close the socket without a word;
+ * - a missing Host header and too many header lines: Node answers the first with an empty
+ *   400 and silently drops headers past its count limit (Host among them, so 1,000 headers
+ *   became an empty 400). Both checks move to `checkRequestHead`, which answers with the body.
+ */
+export function answerRawRequests(server: Server): void {
+  server.on('clientError', answerClientError);
+  // An option of http.createServer, read from the server at each request; @types/node omits it.
+  (server as Server & { requireHostHeader: boolean }).requireHostHeader = false;
+  // The 16 KiB header size limit still bounds what a request can send.
+  server.maxHeadersCount = 0;
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    answer(res, 417, {
+      error: 'validation_error',
+      message: 'Unsupported Expect header; only 100-continue is supported',
+      details: [{ field: 'Expect', message: 'unsupported expectation' }],
+    });
+    req.resume();
+  });
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => socket.destroy());
+    endWithError(socket, 400, {
+      error: 'validation_error',
+      message: 'CONNECT is not supported',
+      details: [{ field: 'method', message: 'not a method of this API' }],
+    });
+  });
+}
+
+/** Express middleware: the request-head checks Node's own were replaced by (answerRawRequests). */
+export function checkRequestHead(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+  if (req.rawHeaders.length / 2 > MAX_REQUEST_HEADERS) {
+    return answer(res, 431, { error: 'payload_too_large', message: `More than ${MAX_REQUEST_HEADERS} request headers` });
+  }
+  if (req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1) {
+    return answer(res, 400, { error: 'validation_error', message: 'HTTP/1.1 requests need a Host header', details: [{ field: 'Host', message: 'required' }] });
+  }
+  next();
+}
+
+function answer(res: ServerResponse, status: number, body: ErrorBody): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json), Connection: 'close' });
+  res.end(json);
 }

@@ -50,6 +50,8 @@ describe('hostile input', () => {
   }
 
   /** Writes bytes on a raw TCP connection and reads the whole answer (the server closes it). */
+  const manyHeaders = (n: number) => Array.from({ length: n }, (_, i) => `X-Extra-${i}: a\r\n`).join('');
+
   function raw(request: string | Buffer): Promise<{ status: number; headers: string; body: string }> {
     const { hostname, port } = new URL(service.baseUrl);
     return new Promise((resolve, reject) => {
@@ -117,6 +119,10 @@ describe('hostile input', () => {
     ['two different Content-Lengths', 400, 'validation_error', 'POST /api/v1/sites HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}'],
     ['a control byte in a header', 400, 'validation_error', 'GET /api/v1/sites HTTP/1.1\r\nHost: x\r\nX-Bad: a\u0001b\r\n\r\n'],
     ['a request line that is not HTTP', 400, 'validation_error', 'HELLO\r\n\r\n'],
+    ['1,000 request headers (Host last)', 431, 'payload_too_large', `GET /api/v1/sites HTTP/1.1\r\n${manyHeaders(1000)}Host: x\r\n\r\n`],
+    ['an HTTP/1.1 request without Host', 400, 'validation_error', 'GET /api/v1/sites HTTP/1.1\r\nConnection: close\r\n\r\n'],
+    ['an Expect other than 100-continue', 417, 'validation_error', 'GET /api/v1/sites HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nConnection: close\r\n\r\n'],
+    ['CONNECT', 400, 'validation_error', 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n'],
   ])('%s → %i %s with the JSON error body', async (_label, status, error, request) => {
     const res = await raw(request);
     expect(res.status).toBe(status);
