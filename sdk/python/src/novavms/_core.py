@@ -1,0 +1,351 @@
+"""The request core shared by `Client` and `AsyncClient`.
+
+An operation is built once, as a `Call` (what to send, how to read the answer, how to page on);
+`SyncCore` and `AsyncCore` send it, retry it when the policy allows, and turn error answers into
+exceptions. Only the sending loop exists twice, once blocking and once awaiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Generic, Literal, Protocol, TypeVar
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+import pydantic
+
+from .errors import NetworkError, UnexpectedResponse, error_from_response, parse_retry_after
+
+__all__ = ["NOT_GIVEN", "Call", "NotGiven", "RetryPolicy"]
+
+T_co = TypeVar("T_co", covariant=True)
+I_co = TypeVar("I_co", covariant=True)
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+DEFAULT_PAGE_SIZE = 100
+"""The API's default `limit` of every list."""
+
+Id = str | UUID
+"""An object id: a uuid, as a string or a `uuid.UUID`."""
+Instant = str | datetime
+"""An RFC 3339 date-time, as a string or a `datetime` (naive ones are taken as UTC)."""
+
+
+class NotGiven:
+    """The default of an optional body field: the field is left out of the request.
+
+    (`None` is sent as JSON `null` where the API accepts it, e.g. to unbind a camera.)
+    """
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When answers 429 and 503 are retried.
+
+    An answer is retried after its `Retry-After` (or `default_wait`, doubling, when it has
+    none), at most `max_retries` times, and only when that wait is at most `max_wait` seconds;
+    otherwise its exception is raised at once. Calls that are not idempotent (POST, PATCH
+    without an `Idempotency-Key` header) are retried only with `non_idempotent=True`.
+    `RetryPolicy(max_retries=0)` never retries.
+    """
+
+    max_retries: int = 2
+    max_wait: float = 60.0
+    default_wait: float = 1.0
+    non_idempotent: bool = False
+    statuses: frozenset[int] = frozenset({429, 503})
+
+    def delay(self, call: Call[object], response: httpx.Response, retries: int) -> float | None:
+        """Seconds to wait before sending `call` again, or None to give up."""
+        if response.status_code not in self.statuses or retries >= self.max_retries:
+            return None
+        idempotent = call.idempotent or "idempotency-key" in response.request.headers
+        if not (idempotent or self.non_idempotent):
+            return None
+        wait = parse_retry_after(response.headers.get("retry-after"))
+        if wait is None:
+            wait = self.default_wait * 2**retries
+        return wait if wait <= self.max_wait else None
+
+
+QueryValue = str | int | float
+
+
+def _wire(value: object) -> QueryValue:
+    """A query value as the API spells it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    if isinstance(value, str | int | float):
+        return value
+    if isinstance(value, Sequence):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def query(**params: object) -> dict[str, QueryValue]:
+    """Query parameters, without those that are None; `from_` is sent as `from`."""
+    return {k.rstrip("_"): _wire(v) for k, v in params.items() if v is not None}
+
+
+def body(**fields: object) -> dict[str, object]:
+    """A JSON body of the given fields, without those that are NOT_GIVEN."""
+    out: dict[str, object] = {}
+    for key, value in fields.items():
+        if isinstance(value, NotGiven):
+            continue
+        if isinstance(value, UUID):
+            value = str(value)
+        elif isinstance(value, Sequence) and not isinstance(value, str):
+            value = [str(v) if isinstance(v, UUID) else v for v in value]
+        out[key] = value
+    return out
+
+
+class Call(Generic[T_co]):
+    """One request of one operation, and how to read its answer."""
+
+    __slots__ = ("body", "method", "operation", "paging", "parse", "path", "public", "query")
+
+    def __init__(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        parse: Callable[[Any], T_co],
+        *,
+        path_params: Mapping[str, Id] | None = None,
+        query: Mapping[str, QueryValue] | None = None,
+        body: Mapping[str, object] | None = None,
+        public: bool = False,
+        paging: Literal["offset", "cursor"] | None = None,
+    ) -> None:
+        for name, value in (path_params or {}).items():
+            path = path.replace(f"{{{name}}}", quote(str(value), safe=""))
+        self.operation = operation
+        self.method = method
+        self.path = path
+        self.parse = parse
+        self.query = dict(query or {})
+        self.body = dict(body) if body is not None else None
+        self.public = public
+        self.paging = paging
+
+    @property
+    def idempotent(self) -> bool:
+        return self.method in IDEMPOTENT_METHODS
+
+    def with_query(self, **changes: QueryValue) -> Call[T_co]:
+        return Call(
+            self.operation,
+            self.method,
+            self.path,
+            self.parse,
+            query={**self.query, **changes},
+            body=self.body,
+            public=self.public,
+            paging=self.paging,
+        )
+
+    def next_page(self, page: object) -> Call[T_co] | None:
+        """The call for the page after `page`, or None when `page` was the last one."""
+        data: Sequence[object] = getattr(page, "data", ())
+        if self.paging == "offset":
+            offset = int(self.query.get("offset", 0)) + len(data)
+            total = int(getattr(page, "total", 0))
+            return self.with_query(offset=offset) if data and offset < total else None
+        if self.paging == "cursor":
+            limit = int(self.query.get("limit", DEFAULT_PAGE_SIZE))
+            cursor = page_cursor(page)
+            # A page that is not full means the reader has caught up.
+            return self.with_query(after=cursor) if cursor and len(data) >= limit else None
+        return None
+
+    def __repr__(self) -> str:
+        return f"<Call {self.operation}: {self.method} {self.path}>"
+
+
+def page_cursor(page: object) -> str | None:
+    cursor = getattr(page, "next_cursor", None)
+    return cursor if isinstance(cursor, str) else None
+
+
+def model(cls: type[M]) -> Callable[[Any], M]:
+    return cls.model_validate
+
+
+def no_content(_: Any) -> None:
+    return None
+
+
+class Page(Protocol[I_co]):
+    """A list answer: `.data`, plus `.total` (offset pages) or `.next_cursor` (cursor pages)."""
+
+    @property
+    def data(self) -> Sequence[I_co]: ...
+
+
+class BaseCore:
+    """Settings and the parts of a request's life that do not block."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        base_url: str,
+        timeout: float | httpx.Timeout,
+        retry: RetryPolicy,
+        headers: Mapping[str, str],
+    ) -> None:
+        self.api_key = api_key
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.retry = retry
+        self.headers = dict(headers)
+
+    def build(self, http: httpx.Client | httpx.AsyncClient, call: Call[object]) -> httpx.Request:
+        headers = {"Accept": "application/json", **self.headers}
+        if self.api_key and not call.public:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        return http.build_request(
+            call.method,
+            self.base_url + call.path,
+            params=call.query or None,
+            json=call.body,
+            headers=headers,
+            timeout=self.timeout,
+        )
+
+    @staticmethod
+    def read(call: Call[T_co], response: httpx.Response) -> T_co:
+        if not response.is_success:
+            raise error_from_response(call.operation, response)
+        try:
+            return call.parse(json.loads(response.content) if response.content else None)
+        except (ValueError, pydantic.ValidationError) as e:
+            raise UnexpectedResponse(call.operation, response.status_code, str(e)) from e
+
+
+class SyncCore(BaseCore):
+    def __init__(self, http: httpx.Client, *, owns_http: bool, **settings: Any) -> None:
+        super().__init__(**settings)
+        self.http = http
+        self.owns_http = owns_http
+
+    def send(self, call: Call[T_co]) -> T_co:
+        retries = 0
+        while True:
+            try:
+                response = self.http.send(self.build(self.http, call))
+            except httpx.TransportError as e:
+                raise NetworkError(f"{call.operation}: {e}") from e
+            wait = self.retry.delay(call, response, retries)
+            if wait is None:
+                return self.read(call, response)
+            response.close()
+            retries += 1
+            time.sleep(wait)
+
+    def close(self) -> None:
+        if self.owns_http:
+            self.http.close()
+
+
+class AsyncCore(BaseCore):
+    def __init__(self, http: httpx.AsyncClient, *, owns_http: bool, **settings: Any) -> None:
+        super().__init__(**settings)
+        self.http = http
+        self.owns_http = owns_http
+
+    async def send(self, call: Call[T_co]) -> T_co:
+        retries = 0
+        while True:
+            try:
+                response = await self.http.send(self.build(self.http, call))
+            except httpx.TransportError as e:
+                raise NetworkError(f"{call.operation}: {e}") from e
+            wait = self.retry.delay(call, response, retries)
+            if wait is None:
+                return self.read(call, response)
+            await response.aclose()
+            retries += 1
+            await asyncio.sleep(wait)
+
+    async def close(self) -> None:
+        if self.owns_http:
+            await self.http.aclose()
+
+
+class PageIterator(Iterator[I_co]):
+    """The items of every page of a list, fetched page by page as they are needed.
+
+    `cursor` is the last page's `next_cursor` (cursor lists): keep it to resume later with
+    `after=cursor`.
+    """
+
+    def __init__(self, core: SyncCore, call: Call[Page[I_co]]) -> None:
+        self._core = core
+        self._call: Call[Page[I_co]] | None = call
+        self._items: Iterator[I_co] = iter(())
+        self.cursor: str | None = None
+
+    def __next__(self) -> I_co:
+        while True:
+            try:
+                return next(self._items)
+            except StopIteration:
+                if self._call is None:
+                    raise
+            page = self._core.send(self._call)
+            self.cursor = page_cursor(page) or self.cursor
+            self._items = iter(page.data)
+            self._call = self._call.next_page(page)
+
+
+class AsyncPageIterator(AsyncIterator[I_co]):
+    """`PageIterator` for `AsyncClient`: `async for item in ...`."""
+
+    def __init__(self, core: AsyncCore, call: Call[Page[I_co]]) -> None:
+        self._core = core
+        self._call: Call[Page[I_co]] | None = call
+        self._items: Iterator[I_co] = iter(())
+        self.cursor: str | None = None
+
+    async def __anext__(self) -> I_co:
+        while True:
+            try:
+                return next(self._items)
+            except StopIteration:
+                if self._call is None:
+                    raise StopAsyncIteration from None
+            page = await self._core.send(self._call)
+            self.cursor = page_cursor(page) or self.cursor
+            self._items = iter(page.data)
+            self._call = self._call.next_page(page)
+

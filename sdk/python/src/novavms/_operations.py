@@ -1,0 +1,481 @@
+"""Every operation of openapi/openapi.json, once: named after its operationId, it takes the
+operation's path parameters (positional) and query parameters and body fields (keyword, named as
+on the wire) and returns the `Call` that `Client` and `AsyncClient` send.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ._core import NOT_GIVEN, Call, Id, Instant, NotGiven, body, model, no_content, query
+from .models import (
+    ApiKeyListResponse,
+    AvailabilityResponse,
+    CameraListResponse,
+    CameraResponse,
+    CreatedApiKeyResponse,
+    CreatedWebhookResponse,
+    DeliveryListResponse,
+    DeliveryResponse,
+    DeliveryStatus,
+    EventListResponse,
+    EventType,
+    GatewayListResponse,
+    GatewayResponse,
+    GatewayStatus,
+    GatewayStatusUpdate,
+    HealthResponse,
+    PairingCodeResponse,
+    PairResponse,
+    RecordingCoverageResponse,
+    Role,
+    SiteListResponse,
+    SiteResponse,
+    TelemetryResponse,
+    WebhookEventType,
+    WebhookListResponse,
+    WebhookResponse,
+    WebhookSecretResponse,
+)
+
+# -- gateways --------------------------------------------------------------------------------
+
+
+def gateways_list(
+    *,
+    site_id: Id | None = None,
+    status: GatewayStatus | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> Call[GatewayListResponse]:
+    """List the gateways of the caller's org (`GET /api/v1/gateways`, viewer)."""
+    return Call(
+        "gateways_list",
+        "GET",
+        "/api/v1/gateways",
+        model(GatewayListResponse),
+        query=query(site_id=site_id, status=status, limit=limit, offset=offset),
+        paging="offset",
+    )
+
+
+def gateways_generate_pairing_code(*, name: str, site_id: Id) -> Call[PairingCodeResponse]:
+    """Register a gateway and get its 6-character pairing code, redeemable for 10 minutes
+    (`POST /api/v1/gateways/generate-pairing-code`, operator)."""
+    return Call(
+        "gateways_generatePairingCode",
+        "POST",
+        "/api/v1/gateways/generate-pairing-code",
+        model(PairingCodeResponse),
+        body=body(name=name, site_id=site_id),
+    )
+
+
+def gateways_pair(
+    *,
+    pairing_code: str,
+    name: str | NotGiven = NOT_GIVEN,
+    version: str | NotGiven = NOT_GIVEN,
+    local_ip: str | NotGiven = NOT_GIVEN,
+) -> Call[PairResponse]:
+    """Redeem a pairing code, as the gateway itself does on first boot
+    (`POST /api/v1/gateways/pair`, public: sent without the API key)."""
+    return Call(
+        "gateways_pair",
+        "POST",
+        "/api/v1/gateways/pair",
+        model(PairResponse),
+        body=body(pairing_code=pairing_code, name=name, version=version, local_ip=local_ip),
+        public=True,
+    )
+
+
+def gateways_get(id: Id, /) -> Call[GatewayResponse]:
+    """One gateway (`GET /api/v1/gateways/{id}`, viewer)."""
+    return Call(
+        "gateways_get",
+        "GET",
+        "/api/v1/gateways/{id}",
+        model(GatewayResponse),
+        path_params={"id": id},
+    )
+
+
+def gateways_telemetry(id: Id, /) -> Call[TelemetryResponse]:
+    """The latest telemetry the gateway reported over its WebSocket
+    (`GET /api/v1/gateways/{id}/telemetry`, viewer)."""
+    return Call(
+        "gateways_telemetry",
+        "GET",
+        "/api/v1/gateways/{id}/telemetry",
+        model(TelemetryResponse),
+        path_params={"id": id},
+    )
+
+
+def gateways_update(
+    id: Id,
+    /,
+    *,
+    name: str | NotGiven = NOT_GIVEN,
+    site_id: Id | NotGiven = NOT_GIVEN,
+    status: GatewayStatusUpdate | NotGiven = NOT_GIVEN,
+) -> Call[GatewayResponse]:
+    """Rename, move, disable (`status="disabled"`) or re-enable (`status="offline"`) a gateway
+    (`PATCH /api/v1/gateways/{id}`, operator)."""
+    return Call(
+        "gateways_update",
+        "PATCH",
+        "/api/v1/gateways/{id}",
+        model(GatewayResponse),
+        path_params={"id": id},
+        body=body(name=name, site_id=site_id, status=status),
+    )
+
+
+def gateways_delete(id: Id, /) -> Call[None]:
+    """Unpair a gateway and remove it; its cameras must be moved or deleted first
+    (`DELETE /api/v1/gateways/{id}`, operator)."""
+    return Call(
+        "gateways_delete", "DELETE", "/api/v1/gateways/{id}", no_content, path_params={"id": id}
+    )
+
+
+def gateways_availability(
+    id: Id, /, *, from_: Instant | None = None, to: Instant | None = None
+) -> Call[AvailabilityResponse]:
+    """Online, offline and disabled time and the outages within a range (default: the last
+    24 hours) (`GET /api/v1/gateways/{id}/availability`, viewer, since 1.2)."""
+    return Call(
+        "gateways_availability",
+        "GET",
+        "/api/v1/gateways/{id}/availability",
+        model(AvailabilityResponse),
+        path_params={"id": id},
+        query=query(from_=from_, to=to),
+    )
+
+
+# -- sites -----------------------------------------------------------------------------------
+
+
+def sites_list(*, limit: int | None = None, offset: int | None = None) -> Call[SiteListResponse]:
+    """List the sites the key sees (`GET /api/v1/sites`, viewer)."""
+    return Call(
+        "sites_list",
+        "GET",
+        "/api/v1/sites",
+        model(SiteListResponse),
+        query=query(limit=limit, offset=offset),
+        paging="offset",
+    )
+
+
+def sites_create(*, name: str) -> Call[SiteResponse]:
+    """Create a site (`POST /api/v1/sites`, admin)."""
+    return Call("sites_create", "POST", "/api/v1/sites", model(SiteResponse), body=body(name=name))
+
+
+# -- API keys --------------------------------------------------------------------------------
+
+
+def api_keys_list(
+    *, limit: int | None = None, offset: int | None = None
+) -> Call[ApiKeyListResponse]:
+    """List the org's API keys, never the keys themselves (`GET /api/v1/api-keys`, admin)."""
+    return Call(
+        "apiKeys_list",
+        "GET",
+        "/api/v1/api-keys",
+        model(ApiKeyListResponse),
+        query=query(limit=limit, offset=offset),
+        paging="offset",
+    )
+
+
+def api_keys_create(
+    *, name: str, role: Role, site_ids: Sequence[Id] | NotGiven | None = NOT_GIVEN
+) -> Call[CreatedApiKeyResponse]:
+    """Create an API key; the answer's `key` is shown this once
+    (`POST /api/v1/api-keys`, admin)."""
+    return Call(
+        "apiKeys_create",
+        "POST",
+        "/api/v1/api-keys",
+        model(CreatedApiKeyResponse),
+        body=body(name=name, role=role, site_ids=site_ids),
+    )
+
+
+def api_keys_delete(id: Id, /) -> Call[None]:
+    """Revoke an API key; it stops working at once (`DELETE /api/v1/api-keys/{id}`, admin)."""
+    return Call(
+        "apiKeys_delete", "DELETE", "/api/v1/api-keys/{id}", no_content, path_params={"id": id}
+    )
+
+
+# -- cameras ---------------------------------------------------------------------------------
+
+
+def cameras_list(
+    *,
+    site_id: Id | None = None,
+    gateway_id: Id | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> Call[CameraListResponse]:
+    """List cameras (`GET /api/v1/cameras`, viewer)."""
+    return Call(
+        "cameras_list",
+        "GET",
+        "/api/v1/cameras",
+        model(CameraListResponse),
+        query=query(site_id=site_id, gateway_id=gateway_id, limit=limit, offset=offset),
+        paging="offset",
+    )
+
+
+def cameras_create(
+    *, name: str, site_id: Id, gateway_id: Id | NotGiven | None = NOT_GIVEN
+) -> Call[CameraResponse]:
+    """Create a camera, optionally bound to the gateway that records it
+    (`POST /api/v1/cameras`, operator)."""
+    return Call(
+        "cameras_create",
+        "POST",
+        "/api/v1/cameras",
+        model(CameraResponse),
+        body=body(name=name, site_id=site_id, gateway_id=gateway_id),
+    )
+
+
+def cameras_get(id: Id, /) -> Call[CameraResponse]:
+    """One camera (`GET /api/v1/cameras/{id}`, viewer)."""
+    return Call(
+        "cameras_get", "GET", "/api/v1/cameras/{id}", model(CameraResponse), path_params={"id": id}
+    )
+
+
+def cameras_update(
+    id: Id,
+    /,
+    *,
+    name: str | NotGiven = NOT_GIVEN,
+    site_id: Id | NotGiven = NOT_GIVEN,
+    gateway_id: Id | NotGiven | None = NOT_GIVEN,
+) -> Call[CameraResponse]:
+    """Rename or move a camera; `gateway_id=None` unbinds it from its gateway
+    (`PATCH /api/v1/cameras/{id}`, operator)."""
+    return Call(
+        "cameras_update",
+        "PATCH",
+        "/api/v1/cameras/{id}",
+        model(CameraResponse),
+        path_params={"id": id},
+        body=body(name=name, site_id=site_id, gateway_id=gateway_id),
+    )
+
+
+def cameras_delete(id: Id, /) -> Call[None]:
+    """Delete a camera (`DELETE /api/v1/cameras/{id}`, operator)."""
+    return Call(
+        "cameras_delete", "DELETE", "/api/v1/cameras/{id}", no_content, path_params={"id": id}
+    )
+
+
+def cameras_recording_coverage(
+    id: Id, /, *, from_: Instant | None = None, to: Instant | None = None
+) -> Call[RecordingCoverageResponse]:
+    """Recording, not-recording and unknown time and the gaps within a range (default: the
+    last 24 hours) (`GET /api/v1/cameras/{id}/recording-coverage`, viewer, since 1.2)."""
+    return Call(
+        "cameras_recordingCoverage",
+        "GET",
+        "/api/v1/cameras/{id}/recording-coverage",
+        model(RecordingCoverageResponse),
+        path_params={"id": id},
+        query=query(from_=from_, to=to),
+    )
+
+
+# -- events ----------------------------------------------------------------------------------
+
+
+def events_list(
+    *,
+    type: str | Sequence[EventType] | None = None,
+    gateway_id: Id | None = None,
+    site_id: Id | None = None,
+    since: Instant | None = None,
+    after: str | None = None,
+    limit: int | None = None,
+) -> Call[EventListResponse]:
+    """The event log, oldest first; pass a page's `next_cursor` as `after` to read on.
+    `type` is one type, a comma-separated list or a sequence of types
+    (`GET /api/v1/events`, viewer, since 1.2)."""
+    return Call(
+        "events_list",
+        "GET",
+        "/api/v1/events",
+        model(EventListResponse),
+        query=query(
+            type=type,
+            gateway_id=gateway_id,
+            site_id=site_id,
+            since=since,
+            after=after,
+            limit=limit,
+        ),
+        paging="cursor",
+    )
+
+
+# -- webhooks --------------------------------------------------------------------------------
+
+
+def webhooks_list(
+    *, limit: int | None = None, offset: int | None = None
+) -> Call[WebhookListResponse]:
+    """List the org's webhook endpoints (`GET /api/v1/webhooks`, admin, since 1.2)."""
+    return Call(
+        "webhooks_list",
+        "GET",
+        "/api/v1/webhooks",
+        model(WebhookListResponse),
+        query=query(limit=limit, offset=offset),
+        paging="offset",
+    )
+
+
+def webhooks_create(
+    *,
+    url: str,
+    event_types: Sequence[WebhookEventType],
+    site_ids: Sequence[Id] | NotGiven | None = NOT_GIVEN,
+    description: str | NotGiven | None = NOT_GIVEN,
+) -> Call[CreatedWebhookResponse]:
+    """Register an endpoint; the answer's `secret` is shown this once
+    (`POST /api/v1/webhooks`, admin, since 1.2)."""
+    return Call(
+        "webhooks_create",
+        "POST",
+        "/api/v1/webhooks",
+        model(CreatedWebhookResponse),
+        body=body(url=url, event_types=event_types, site_ids=site_ids, description=description),
+    )
+
+
+def webhooks_get(id: Id, /) -> Call[WebhookResponse]:
+    """One webhook endpoint (`GET /api/v1/webhooks/{id}`, admin, since 1.2)."""
+    return Call(
+        "webhooks_get",
+        "GET",
+        "/api/v1/webhooks/{id}",
+        model(WebhookResponse),
+        path_params={"id": id},
+    )
+
+
+def webhooks_update(
+    id: Id,
+    /,
+    *,
+    url: str | NotGiven = NOT_GIVEN,
+    event_types: Sequence[WebhookEventType] | NotGiven = NOT_GIVEN,
+    site_ids: Sequence[Id] | NotGiven | None = NOT_GIVEN,
+    description: str | NotGiven | None = NOT_GIVEN,
+    enabled: bool | NotGiven = NOT_GIVEN,
+) -> Call[WebhookResponse]:
+    """Change an endpoint; `enabled=False` pauses it, `enabled=True` resumes it
+    (`PATCH /api/v1/webhooks/{id}`, admin, since 1.2)."""
+    return Call(
+        "webhooks_update",
+        "PATCH",
+        "/api/v1/webhooks/{id}",
+        model(WebhookResponse),
+        path_params={"id": id},
+        body=body(
+            url=url,
+            event_types=event_types,
+            site_ids=site_ids,
+            description=description,
+            enabled=enabled,
+        ),
+    )
+
+
+def webhooks_delete(id: Id, /) -> Call[None]:
+    """Delete an endpoint (`DELETE /api/v1/webhooks/{id}`, admin, since 1.2)."""
+    return Call(
+        "webhooks_delete", "DELETE", "/api/v1/webhooks/{id}", no_content, path_params={"id": id}
+    )
+
+
+def webhooks_rotate_secret(id: Id, /) -> Call[WebhookSecretResponse]:
+    """A new signing secret; the previous one signs too until `previous_secret_expires_at`
+    (`POST /api/v1/webhooks/{id}/rotate-secret`, admin, since 1.2)."""
+    return Call(
+        "webhooks_rotateSecret",
+        "POST",
+        "/api/v1/webhooks/{id}/rotate-secret",
+        model(WebhookSecretResponse),
+        path_params={"id": id},
+    )
+
+
+def webhooks_test(id: Id, /) -> Call[DeliveryResponse]:
+    """Queue a `webhook.test` event for this endpoint only
+    (`POST /api/v1/webhooks/{id}/test`, admin, since 1.2)."""
+    return Call(
+        "webhooks_test",
+        "POST",
+        "/api/v1/webhooks/{id}/test",
+        model(DeliveryResponse),
+        path_params={"id": id},
+    )
+
+
+def webhooks_deliveries(
+    id: Id,
+    /,
+    *,
+    status: DeliveryStatus | None = None,
+    after: str | None = None,
+    limit: int | None = None,
+) -> Call[DeliveryListResponse]:
+    """Every delivery attempt of an endpoint, oldest first; pass `next_cursor` as `after`
+    (`GET /api/v1/webhooks/{id}/deliveries`, admin, since 1.2)."""
+    return Call(
+        "webhooks_deliveries",
+        "GET",
+        "/api/v1/webhooks/{id}/deliveries",
+        model(DeliveryListResponse),
+        path_params={"id": id},
+        query=query(status=status, after=after, limit=limit),
+        paging="cursor",
+    )
+
+
+def webhooks_redeliver(id: Id, delivery_id: Id, /) -> Call[DeliveryResponse]:
+    """Send the event of a delivery again
+    (`POST /api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver`, admin, since 1.2)."""
+    return Call(
+        "webhooks_redeliver",
+        "POST",
+        "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver",
+        model(DeliveryResponse),
+        path_params={"id": id, "delivery_id": delivery_id},
+    )
+
+
+# -- health ----------------------------------------------------------------------------------
+
+
+def health_live() -> Call[HealthResponse]:
+    """The process is alive (`GET /healthz`, public)."""
+    return Call("health_live", "GET", "/healthz", model(HealthResponse), public=True)
+
+
+def health_ready() -> Call[HealthResponse]:
+    """The database answers (`GET /readyz`, public); 503 `ServiceUnavailable` otherwise."""
+    return Call("health_ready", "GET", "/readyz", model(HealthResponse), public=True)

@@ -1,0 +1,191 @@
+"""`Client` and `AsyncClient`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from . import resources
+from ._core import AsyncCore, BaseCore, RetryPolicy, SyncCore
+from .models import API_VERSION
+
+__all__ = ["DEFAULT_BASE_URL", "AsyncClient", "Client"]
+
+DEFAULT_BASE_URL = "https://novavms.novalien.com"
+__version__ = "1.2.0"
+USER_AGENT = f"novavms-python/{__version__} (API {API_VERSION})"
+
+
+def _settings(
+    api_key: str | None,
+    base_url: str | None,
+    timeout: float | httpx.Timeout,
+    retry: RetryPolicy | None,
+    headers: Mapping[str, str] | None,
+) -> dict[str, Any]:
+    return {
+        "api_key": api_key if api_key is not None else os.environ.get("NOVAVMS_API_KEY"),
+        "base_url": base_url or os.environ.get("NOVAVMS_BASE_URL") or DEFAULT_BASE_URL,
+        "timeout": timeout,
+        "retry": retry or RetryPolicy(),
+        "headers": {"User-Agent": USER_AGENT, **(headers or {})},
+    }
+
+
+def _changed(core: BaseCore, **changes: Any) -> dict[str, Any]:
+    settings = {
+        "api_key": core.api_key,
+        "base_url": core.base_url,
+        "timeout": core.timeout,
+        "retry": core.retry,
+        "headers": core.headers,
+    }
+    settings.update({k: v for k, v in changes.items() if v is not None})
+    return settings
+
+
+class Client:
+    """A client of the NovaVMS Gateway API, with one connection pool.
+
+        with Client(api_key="sk_live_...", base_url="https://novavms.example.com") as client:
+            gateways = client.gateways.list()
+
+    `api_key` defaults to `NOVAVMS_API_KEY` and `base_url` to `NOVAVMS_BASE_URL` (then to the
+    production service). `timeout` is in seconds. `retry` says when 429 and 503 answers are
+    retried (`RetryPolicy`). `http_client` replaces the client's own `httpx.Client` (for proxies,
+    certificates, ...); it is then not closed by `close()`.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout = 10.0,
+        *,
+        retry: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        settings = _settings(api_key, base_url, timeout, retry, headers)
+        http = http_client or httpx.Client(timeout=timeout, follow_redirects=False)
+        self._setup(SyncCore(http, owns_http=http_client is None, **settings))
+
+    def _setup(self, core: SyncCore) -> None:
+        self._core = core
+        self.gateways = resources.Gateways(core)
+        self.sites = resources.Sites(core)
+        self.api_keys = resources.ApiKeys(core)
+        self.cameras = resources.Cameras(core)
+        self.events = resources.Events(core)
+        self.webhooks = resources.Webhooks(core)
+        self.health = resources.Health(core)
+
+    @property
+    def base_url(self) -> str:
+        return self._core.base_url
+
+    def with_options(
+        self,
+        *,
+        api_key: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Client:
+        """A client with other settings that shares this one's connection pool."""
+        other = object.__new__(Client)
+        timeout_ = httpx.Timeout(timeout) if isinstance(timeout, float | int) else timeout
+        settings = _changed(self._core, api_key=api_key, timeout=timeout_, retry=retry)
+        other._setup(SyncCore(self._core.http, owns_http=False, **settings))
+        return other
+
+    def close(self) -> None:
+        """Closes the connection pool (unless it was passed in as `http_client`)."""
+        self._core.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<novavms.Client {self.base_url}>"
+
+
+class AsyncClient:
+    """`Client` for asyncio: every method is a coroutine, every `iter` an async iterator.
+
+    async with AsyncClient(api_key="sk_live_...") as client:
+        gateways = await client.gateways.list()
+        async for event in client.events.iter(type="gateway.offline"):
+            ...
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout = 10.0,
+        *,
+        retry: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        settings = _settings(api_key, base_url, timeout, retry, headers)
+        http = http_client or httpx.AsyncClient(timeout=timeout, follow_redirects=False)
+        self._setup(AsyncCore(http, owns_http=http_client is None, **settings))
+
+    def _setup(self, core: AsyncCore) -> None:
+        self._core = core
+        self.gateways = resources.AsyncGateways(core)
+        self.sites = resources.AsyncSites(core)
+        self.api_keys = resources.AsyncApiKeys(core)
+        self.cameras = resources.AsyncCameras(core)
+        self.events = resources.AsyncEvents(core)
+        self.webhooks = resources.AsyncWebhooks(core)
+        self.health = resources.AsyncHealth(core)
+
+    @property
+    def base_url(self) -> str:
+        return self._core.base_url
+
+    def with_options(
+        self,
+        *,
+        api_key: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> AsyncClient:
+        """A client with other settings that shares this one's connection pool."""
+        other = object.__new__(AsyncClient)
+        timeout_ = httpx.Timeout(timeout) if isinstance(timeout, float | int) else timeout
+        settings = _changed(self._core, api_key=api_key, timeout=timeout_, retry=retry)
+        other._setup(AsyncCore(self._core.http, owns_http=False, **settings))
+        return other
+
+    async def aclose(self) -> None:
+        """Closes the connection pool (unless it was passed in as `http_client`)."""
+        await self._core.close()
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"<novavms.AsyncClient {self.base_url}>"

@@ -1,0 +1,643 @@
+"""Models of the NovaVMS Gateway API 1.2.0.
+
+Generated from openapi/openapi.json by scripts/generate_models.py; do not edit by
+hand: change the spec and run the script again (`--check` tells whether this file
+is current).
+"""
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+API_VERSION = "1.2.0"
+
+CoverageGapStatus = Literal["idle", "error", "unknown"]
+DeliveryEventType = Literal[
+    "webhook.test",
+    "gateway.registered",
+    "gateway.paired",
+    "gateway.online",
+    "gateway.offline",
+    "gateway.disabled",
+    "gateway.enabled",
+    "gateway.deleted",
+    "gateway.updated",
+    "camera.recording_status_changed",
+]
+DeliveryStatus = Literal["pending", "succeeded", "failed"]
+EventType = Literal[
+    "gateway.registered",
+    "gateway.paired",
+    "gateway.online",
+    "gateway.offline",
+    "gateway.disabled",
+    "gateway.enabled",
+    "gateway.deleted",
+    "gateway.updated",
+    "camera.recording_status_changed",
+]
+GatewayStatus = Literal["registered", "online", "offline", "disabled"]
+GatewayStatusUpdate = Literal["disabled", "offline"]
+RecordingStatus = Literal["recording", "idle", "error"]
+Role = Literal["viewer", "operator", "admin"]
+WebhookEventType = Literal[
+    "*",
+    "gateway.registered",
+    "gateway.paired",
+    "gateway.online",
+    "gateway.offline",
+    "gateway.disabled",
+    "gateway.enabled",
+    "gateway.deleted",
+    "gateway.updated",
+    "camera.recording_status_changed",
+]
+
+
+class Model(BaseModel):
+    """Base of every model: unknown fields are kept, names are the wire's."""
+
+    model_config = ConfigDict(
+        extra="allow", populate_by_name=True, use_attribute_docstrings=True
+    )
+
+
+class ApiKeyResponse(Model):
+    """Part of `ApiKeyListResponse`."""
+
+    created_at: datetime
+    id: str
+    name: str
+    role: Role
+    site_ids: list[str] | None
+    """The sites the key is limited to; null for every site of the org"""
+
+
+class ApiKeyListResponse(Model):
+    """Answer of `GET /api/v1/api-keys`."""
+
+    data: list[ApiKeyResponse]
+    """At most `limit` keys"""
+    total: int
+    """Rows matching the filters, over all pages"""
+
+
+class AuthRequiredErrorBody(Model):
+    """Error body of the 401 answers."""
+
+    error: Literal["auth_required"]
+    message: str
+    """A human-readable sentence"""
+
+
+class OutageResponse(Model):
+    """Part of `AvailabilityResponse`."""
+
+    duration_seconds: int
+    """Seconds of the outage within the range"""
+    ended_at: datetime | None
+    """null: not over by `to`"""
+    reason: str | None
+    """The reason of the event that began it"""
+    started_at: datetime
+    """Start of the outage, or `from` when it began before the range"""
+
+
+class AvailabilityResponse(Model):
+    """Answer of `GET /api/v1/gateways/{id}/availability`."""
+
+    disabled_seconds: int
+    from_: datetime = Field(alias="from")
+    offline_seconds: int
+    online_seconds: int
+    outages: list[OutageResponse]
+    """
+    The offline periods within the range, oldest first (at most 10,000; the seconds count them all)
+    """
+    to: datetime
+    uptime_percent: float | None
+    """100 × online / (online + offline), 3 decimals; null when both are 0"""
+
+
+class CameraResponse(Model):
+    """
+    Answer of `POST /api/v1/cameras`, `GET /api/v1/cameras/{id}`, `PATCH /api/v1/cameras/{id}`.
+    """
+
+    created_at: datetime
+    gateway_id: str | None
+    id: str
+    name: str
+    site_id: str
+
+
+class CameraListResponse(Model):
+    """Answer of `GET /api/v1/cameras`."""
+
+    data: list[CameraResponse]
+    """At most `limit` cameras"""
+    total: int
+    """Rows matching the filters, over all pages"""
+
+
+class ConflictErrorBody(Model):
+    """Error body of the 409 answers."""
+
+    error: Literal["conflict"]
+    message: str
+    """A human-readable sentence"""
+
+
+class CoverageGapResponse(Model):
+    """Part of `RecordingCoverageResponse`."""
+
+    ended_at: datetime | None
+    """null: not over by `to`"""
+    started_at: datetime
+    status: CoverageGapStatus
+    """unknown: no report yet, or the reporting gateway was not online"""
+
+
+class CreateApiKeyDto(Model):
+    """Body of `POST /api/v1/api-keys`."""
+
+    name: str
+    role: Role
+    site_ids: list[str] | None = None
+    """Limit the key to these sites; omit or null for every site of the org"""
+
+
+class CreateCameraDto(Model):
+    """Body of `POST /api/v1/cameras`."""
+
+    gateway_id: str | None = None
+    """The gateway that records this camera"""
+    name: str
+    site_id: str
+    """Must exist in caller's org"""
+
+
+class CreateSiteDto(Model):
+    """Body of `POST /api/v1/sites`."""
+
+    name: str
+
+
+class CreateWebhookDto(Model):
+    """Body of `POST /api/v1/webhooks`."""
+
+    description: str | None = None
+    event_types: list[WebhookEventType]
+    """The event types to deliver; `["*"]` for all"""
+    site_ids: list[str] | None = None
+    """
+    Deliver only events of these sites; omit or null for every site of the org (a site-scoped key
+    must name its own sites)
+    """
+    url: str
+
+
+class CreatedApiKeyResponse(Model):
+    """Answer of `POST /api/v1/api-keys`."""
+
+    created_at: datetime
+    id: str
+    key: str
+    """
+    The key itself: `sk_live_` and 43 base64url characters. Shown once; only its hash is stored.
+    """
+    name: str
+    role: Role
+    site_ids: list[str] | None
+    """The sites the key is limited to; null for every site of the org"""
+
+
+class CreatedWebhookResponse(Model):
+    """Answer of `POST /api/v1/webhooks`."""
+
+    created_at: datetime
+    description: str | None
+    disabled_reason: str | None
+    """
+    Why the service disabled it: gone (the receiver answered 410), failing (every attempt failed for
+    WEBHOOK_DISABLE_AFTER_DAYS)
+    """
+    enabled: bool
+    event_types: list[WebhookEventType]
+    """The event types to deliver; `["*"]` for all"""
+    id: str
+    secret: str
+    """The signing secret, shown only here: keep it to verify signatures"""
+    site_ids: list[str] | None
+    """Only events of these sites are delivered; null for every site of the org"""
+    updated_at: datetime
+    url: str
+
+
+class DeliveryResponse(Model):
+    """
+    Answer of `POST /api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver`, `POST
+    /api/v1/webhooks/{id}/test`.
+    """
+
+    attempt: int
+    attempted_at: datetime | None
+    duration_ms: int | None
+    error: str | None
+    """Why it failed (with up to 1 KiB of the answer)"""
+    event_id: str
+    """The event delivered: also its `webhook-id` header"""
+    event_type: DeliveryEventType
+    id: str
+    next_attempt_at: datetime | None
+    """Pending: when it is due; failed: when the retry is due, null when there is none"""
+    response_status: int | None
+    status: DeliveryStatus
+
+
+class DeliveryListResponse(Model):
+    """Answer of `GET /api/v1/webhooks/{id}/deliveries`."""
+
+    data: list[DeliveryResponse]
+    """At most `limit` attempts, oldest first"""
+    next_cursor: str
+    """Pass as `after` to read on"""
+
+
+class ErrorDetailSchema(Model):
+    """Part of `ValidationErrorBody`."""
+
+    field: str
+    message: str
+
+
+class EventActor(Model):
+    """Part of `EventData`."""
+
+    key_id: str
+    key_name: str | None
+
+
+class FieldChange(Model):
+    """Part of `EventChanges`."""
+
+    from_: str | None = Field(alias="from")
+    """A name, or a site id"""
+    to: str | None
+
+
+class EventChanges(Model):
+    """Part of `EventData`."""
+
+    name: FieldChange | None = None
+    site_id: FieldChange | None = None
+    """Site ids"""
+
+
+class EventData(Model):
+    """Part of `EventResponse`."""
+
+    actor: EventActor | None = None
+    """The user key whose request caused the event"""
+    camera_id: str | None = None
+    """camera.recording_status_changed: the camera"""
+    changes: EventChanges | None = None
+    """gateway.updated: what changed"""
+    from_: str | None = Field(None, alias="from")
+    """
+    camera.recording_status_changed: the status before (recording, idle or error; null on the first
+    report)
+    """
+    name: str | None = None
+    """gateway.registered: its name"""
+    previous_status: str | None = None
+    """
+    Status events and gateway.deleted: the status before (registered, online, offline or disabled)
+    """
+    reason: str | None = None
+    """
+    Status events: why (paired, connected, closed_by_gateway, heartbeat_timeout, user_request,
+    database_change)
+    """
+    status: GatewayStatus | None = None
+    """gateway.registered: the status it was created with"""
+    to: RecordingStatus | None = None
+    """camera.recording_status_changed: the status now"""
+
+
+class EventResponse(Model):
+    """Part of `EventListResponse`."""
+
+    data: EventData
+    """
+    By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated`
+    carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`; `actor`
+    when a user request caused the event
+    """
+    gateway_id: str
+    id: str
+    occurred_at: datetime
+    """When the change was written, on the database's clock"""
+    org_id: str
+    seq: int
+    """Position in the event log: increases in the order events are listed"""
+    site_id: str
+    """The gateway's site when the event occurred"""
+    type: EventType
+
+
+class EventListResponse(Model):
+    """Answer of `GET /api/v1/events`."""
+
+    data: list[EventResponse]
+    """At most `limit` events, oldest first"""
+    next_cursor: str
+    """
+    Pass as `after` to read on; it moves past every event this page considered, so polling with it
+    never repeats or skips one
+    """
+
+
+class ForbiddenErrorBody(Model):
+    """Error body of the 403 answers."""
+
+    error: Literal["forbidden"]
+    message: str
+    """A human-readable sentence"""
+
+
+class GatewaySummary(Model):
+    """Part of `GatewayListResponse`."""
+
+    id: str
+    last_heartbeat_at: datetime | None
+    local_ip: str | None
+    name: str | None
+    site_id: str
+    status: GatewayStatus
+    version: str | None
+
+
+class GatewayListResponse(Model):
+    """Answer of `GET /api/v1/gateways`."""
+
+    data: list[GatewaySummary]
+    """At most `limit` gateways"""
+    total: int
+    """Rows matching the filters, over all pages"""
+
+
+class GatewayResponse(Model):
+    """Answer of `GET /api/v1/gateways/{id}`, `PATCH /api/v1/gateways/{id}`."""
+
+    created_at: datetime
+    id: str
+    last_heartbeat_at: datetime | None
+    local_ip: str | None
+    name: str | None
+    site_id: str
+    status: GatewayStatus
+    version: str | None
+
+
+class GeneratePairingCodeDto(Model):
+    """Body of `POST /api/v1/gateways/generate-pairing-code`."""
+
+    name: str
+    site_id: str
+    """Must exist in caller's org"""
+
+
+class GoneErrorBody(Model):
+    """Error body of the 410 answers."""
+
+    error: Literal["gone"]
+    message: str
+    """A human-readable sentence"""
+
+
+class HealthResponse(Model):
+    """Answer of `GET /healthz`, `GET /readyz`."""
+
+    status: Literal["ok"]
+
+
+class IceServerResponse(Model):
+    """Part of `PairResponse`."""
+
+    credential: str
+    """
+    Opaque ephemeral TURN password (base64 HMAC-SHA1 of username); pass it to the TURN server as is
+    """
+    urls: list[str]
+    """The deployment's TURN_URLS (turn: or turns: URLs)"""
+    username: str
+    """
+    Opaque TURN REST API user name (`<expiry unix time>:<gateway id>`); pass it to the TURN server
+    as is
+    """
+
+
+class NetworkThroughputResponse(Model):
+    """Part of `TelemetryResponse`."""
+
+    downstream_mbps: float | None = None
+    upstream_mbps: float | None = None
+
+
+class NotFoundErrorBody(Model):
+    """Error body of the 404 answers."""
+
+    error: Literal["not_found"]
+    message: str
+    """A human-readable sentence"""
+
+
+class PairDto(Model):
+    """Body of `POST /api/v1/gateways/pair`."""
+
+    local_ip: str | None = None
+    """Gateway's LAN IP (IPv4 or IPv6)"""
+    name: str | None = None
+    """Gateway's self-reported name; used only if the registered gateway has none"""
+    pairing_code: str
+    """6 chars; case, spaces and dashes are ignored"""
+    version: str | None = None
+    """Gateway build version"""
+
+
+class PairResponse(Model):
+    """Answer of `POST /api/v1/gateways/pair`."""
+
+    api_key: str
+    """The gateway key: `gw_` and 43 base64url characters. Shown once; only its hash is stored"""
+    gateway_id: str
+    ice_servers: list[IceServerResponse]
+    """Empty when the deployment has no TURN server"""
+    org_id: str
+
+
+class PairingCodeResponse(Model):
+    """Answer of `POST /api/v1/gateways/generate-pairing-code`."""
+
+    expires_at: datetime
+    id: str
+    pairing_code: str
+    """Six characters of A-Z and 2-9, without the look-alikes O, I and L"""
+    status: Literal["registered"]
+
+
+class PayloadTooLargeErrorBody(Model):
+    """Error body of the 413 answers."""
+
+    error: Literal["payload_too_large"]
+    message: str
+    """A human-readable sentence"""
+
+
+class RateLimitedErrorBody(Model):
+    """Error body of the 429 answers."""
+
+    error: Literal["rate_limited"]
+    message: str
+    """A human-readable sentence"""
+
+
+class RecordingCoverageResponse(Model):
+    """Answer of `GET /api/v1/cameras/{id}/recording-coverage`."""
+
+    coverage_percent: float | None
+    """100 × recording / (recording + not recording), 3 decimals; null when both are 0"""
+    from_: datetime = Field(alias="from")
+    gaps: list[CoverageGapResponse]
+    """
+    The periods within the range when the camera was not known to record, oldest first (at most
+    10,000; the seconds count them all)
+    """
+    not_recording_seconds: int
+    recording_seconds: int
+    to: datetime
+    unknown_seconds: int
+
+
+class ServiceUnavailableErrorBody(Model):
+    """Error body of the 503 answers."""
+
+    error: Literal["service_unavailable"]
+    message: str
+    """A human-readable sentence"""
+
+
+class SiteResponse(Model):
+    """Answer of `POST /api/v1/sites`."""
+
+    created_at: datetime
+    id: str
+    name: str
+
+
+class SiteListResponse(Model):
+    """Answer of `GET /api/v1/sites`."""
+
+    data: list[SiteResponse]
+    """At most `limit` sites"""
+    total: int
+    """Rows matching the filters, over all pages"""
+
+
+class TelemetryResponse(Model):
+    """Answer of `GET /api/v1/gateways/{id}/telemetry`."""
+
+    camera_recording_status: dict[str, RecordingStatus]
+    """
+    Camera uuid → status, as of the latest telemetry frame that carried it (at most one entry per
+    camera a frame may report)
+    """
+    cpu_percent: float | None
+    gateway_id: str
+    last_heartbeat_at: datetime | None
+    memory_mb: float | None
+    network_throughput: NetworkThroughputResponse
+
+
+class UpdateCameraDto(Model):
+    """Body of `PATCH /api/v1/cameras/{id}`."""
+
+    gateway_id: str | None = None
+    """null unbinds the camera from its gateway"""
+    name: str | None = None
+    site_id: str | None = None
+
+
+class UpdateGatewayDto(Model):
+    """Body of `PATCH /api/v1/gateways/{id}`."""
+
+    name: str | None = None
+    site_id: str | None = None
+    """Must exist in caller's org"""
+    status: GatewayStatusUpdate | None = None
+    """disabled or offline only"""
+
+
+class UpdateWebhookDto(Model):
+    """Body of `PATCH /api/v1/webhooks/{id}`."""
+
+    description: str | None = None
+    enabled: bool | None = None
+    """false pauses deliveries; true re-enables an endpoint the service disabled"""
+    event_types: list[WebhookEventType] | None = None
+    """The event types to deliver; `["*"]` for all"""
+    site_ids: list[str] | None = None
+    """
+    Deliver only events of these sites; null for every site of the org (a site-scoped key must name
+    its own sites)
+    """
+    url: str | None = None
+
+
+class ValidationErrorBody(Model):
+    """Error body of the 400 answers."""
+
+    details: list[ErrorDetailSchema]
+    """One entry per problem"""
+    error: Literal["validation_error"]
+    message: str
+    """A human-readable sentence"""
+
+
+class WebhookResponse(Model):
+    """Answer of `GET /api/v1/webhooks/{id}`, `PATCH /api/v1/webhooks/{id}`."""
+
+    created_at: datetime
+    description: str | None
+    disabled_reason: str | None
+    """
+    Why the service disabled it: gone (the receiver answered 410), failing (every attempt failed for
+    WEBHOOK_DISABLE_AFTER_DAYS)
+    """
+    enabled: bool
+    event_types: list[WebhookEventType]
+    """The event types to deliver; `["*"]` for all"""
+    id: str
+    site_ids: list[str] | None
+    """Only events of these sites are delivered; null for every site of the org"""
+    updated_at: datetime
+    url: str
+
+
+class WebhookListResponse(Model):
+    """Answer of `GET /api/v1/webhooks`."""
+
+    data: list[WebhookResponse]
+    total: int
+    """Rows matching the filters, over all pages"""
+
+
+class WebhookSecretResponse(Model):
+    """Answer of `POST /api/v1/webhooks/{id}/rotate-secret`."""
+
+    previous_secret_expires_at: datetime
+    """Until then the previous secret signs too"""
+    secret: str
+    """The signing secret, shown only here: keep it to verify signatures"""

@@ -1,0 +1,297 @@
+"""One resource class per tag of the spec, for `Client` and for `AsyncClient`.
+
+Each method is an operation of `_operations` bound to the client's core: `sync_method` makes it
+return the result, `async_method` a coroutine of it, `sync_pages`/`async_pages` an iterator over
+the items of every page. The signatures (and the docs) are the operations' own.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+from collections.abc import Callable, Coroutine
+from typing import Any, Generic, ParamSpec, TypeVar, overload
+
+from . import _operations as ops
+from ._core import AsyncCore, AsyncPageIterator, Call, Page, PageIterator, SyncCore
+
+P = ParamSpec("P")
+T = TypeVar("T")
+I = TypeVar("I")  # noqa: E741
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Operation(Generic[P, T]):
+    """A resource attribute that binds an operation to the resource's client core."""
+
+    def __init__(self, build: Callable[P, Call[T]]) -> None:
+        self._build = build
+        self._name = build.__name__
+
+    def __set_name__(self, owner: type[Any], name: str) -> None:
+        self._name = name
+
+    def _keep(self, obj: object, method: F, returns: str | None = None) -> F:
+        """Gives `method` the docs and signature of the operation (returning what the client
+        returns rather than a `Call`) and keeps it on `obj`, so that it is made once."""
+        build = self._build
+        functools.update_wrapper(method, build)  # `__wrapped__` is the operation
+        signature = inspect.signature(build)
+        result = returns or re.sub(r"^Call\[(.*)\]$", r"\1", str(signature.return_annotation))
+        method.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            return_annotation=result
+        )
+        method.__name__ = method.__qualname__ = self._name
+        if returns:
+            method.__doc__ = f"Every item of every page of: {build.__doc__}"
+        obj.__dict__[self._name] = method
+        return method
+
+
+class SyncResource:
+    def __init__(self, core: SyncCore) -> None:
+        self._core = core
+
+
+class AsyncResource:
+    def __init__(self, core: AsyncCore) -> None:
+        self._core = core
+
+
+class sync_method(_Operation[P, T]):
+    """`resource.name(...)` sends the operation and returns its result."""
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> sync_method[P, T]: ...
+    @overload
+    def __get__(self, obj: SyncResource, owner: type[Any]) -> Callable[P, T]: ...
+    def __get__(
+        self, obj: SyncResource | None, owner: type[Any]
+    ) -> sync_method[P, T] | Callable[P, T]:
+        if obj is None:
+            return self
+        build, core = self._build, obj._core
+
+        def method(*args: P.args, **kwargs: P.kwargs) -> T:
+            return core.send(build(*args, **kwargs))
+
+        return self._keep(obj, method)
+
+
+class async_method(_Operation[P, T]):
+    """`await resource.name(...)` sends the operation and returns its result."""
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> async_method[P, T]: ...
+    @overload
+    def __get__(
+        self, obj: AsyncResource, owner: type[Any]
+    ) -> Callable[P, Coroutine[Any, Any, T]]: ...
+    def __get__(
+        self, obj: AsyncResource | None, owner: type[Any]
+    ) -> async_method[P, T] | Callable[P, Coroutine[Any, Any, T]]:
+        if obj is None:
+            return self
+        build, core = self._build, obj._core
+
+        async def method(*args: P.args, **kwargs: P.kwargs) -> T:
+            return await core.send(build(*args, **kwargs))
+
+        return self._keep(obj, method)
+
+
+class sync_pages(_Operation[P, Page[I]]):
+    """`for item in resource.name(...)` walks every page of a list operation."""
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> sync_pages[P, I]: ...
+    @overload
+    def __get__(self, obj: SyncResource, owner: type[Any]) -> Callable[P, PageIterator[I]]: ...
+    def __get__(
+        self, obj: SyncResource | None, owner: type[Any]
+    ) -> sync_pages[P, I] | Callable[P, PageIterator[I]]:
+        if obj is None:
+            return self
+        build, core = self._build, obj._core
+
+        def pages(*args: P.args, **kwargs: P.kwargs) -> PageIterator[I]:
+            return PageIterator(core, build(*args, **kwargs))
+
+        return self._keep(obj, pages, "PageIterator")
+
+
+class async_pages(_Operation[P, Page[I]]):
+    """`async for item in resource.name(...)` walks every page of a list operation."""
+
+    @overload
+    def __get__(self, obj: None, owner: type[Any]) -> async_pages[P, I]: ...
+    @overload
+    def __get__(
+        self, obj: AsyncResource, owner: type[Any]
+    ) -> Callable[P, AsyncPageIterator[I]]: ...
+    def __get__(
+        self, obj: AsyncResource | None, owner: type[Any]
+    ) -> async_pages[P, I] | Callable[P, AsyncPageIterator[I]]:
+        if obj is None:
+            return self
+        build, core = self._build, obj._core
+
+        def pages(*args: P.args, **kwargs: P.kwargs) -> AsyncPageIterator[I]:
+            return AsyncPageIterator(core, build(*args, **kwargs))
+
+        return self._keep(obj, pages, "AsyncPageIterator")
+
+
+# -- Client ----------------------------------------------------------------------------------
+
+
+class Gateways(SyncResource):
+    """Pair, list, inspect, update and unpair gateways."""
+
+    list = sync_method(ops.gateways_list)
+    iter = sync_pages(ops.gateways_list)
+    generate_pairing_code = sync_method(ops.gateways_generate_pairing_code)
+    pair = sync_method(ops.gateways_pair)
+    get = sync_method(ops.gateways_get)
+    telemetry = sync_method(ops.gateways_telemetry)
+    update = sync_method(ops.gateways_update)
+    delete = sync_method(ops.gateways_delete)
+    availability = sync_method(ops.gateways_availability)
+
+
+class Sites(SyncResource):
+    """Locations inside an org."""
+
+    list = sync_method(ops.sites_list)
+    iter = sync_pages(ops.sites_list)
+    create = sync_method(ops.sites_create)
+
+
+class ApiKeys(SyncResource):
+    """User API keys."""
+
+    list = sync_method(ops.api_keys_list)
+    iter = sync_pages(ops.api_keys_list)
+    create = sync_method(ops.api_keys_create)
+    delete = sync_method(ops.api_keys_delete)
+
+
+class Cameras(SyncResource):
+    """Cameras and the gateway that records each."""
+
+    list = sync_method(ops.cameras_list)
+    iter = sync_pages(ops.cameras_list)
+    create = sync_method(ops.cameras_create)
+    get = sync_method(ops.cameras_get)
+    update = sync_method(ops.cameras_update)
+    delete = sync_method(ops.cameras_delete)
+    recording_coverage = sync_method(ops.cameras_recording_coverage)
+
+
+class Events(SyncResource):
+    """The gateway event log: what changed and when."""
+
+    list = sync_method(ops.events_list)
+    iter = sync_pages(ops.events_list)
+
+
+class Webhooks(SyncResource):
+    """Signed deliveries of events to your endpoints."""
+
+    list = sync_method(ops.webhooks_list)
+    iter = sync_pages(ops.webhooks_list)
+    create = sync_method(ops.webhooks_create)
+    get = sync_method(ops.webhooks_get)
+    update = sync_method(ops.webhooks_update)
+    delete = sync_method(ops.webhooks_delete)
+    rotate_secret = sync_method(ops.webhooks_rotate_secret)
+    test = sync_method(ops.webhooks_test)
+    deliveries = sync_method(ops.webhooks_deliveries)
+    iter_deliveries = sync_pages(ops.webhooks_deliveries)
+    redeliver = sync_method(ops.webhooks_redeliver)
+
+
+class Health(SyncResource):
+    """Liveness and readiness probes."""
+
+    live = sync_method(ops.health_live)
+    ready = sync_method(ops.health_ready)
+
+
+# -- AsyncClient -----------------------------------------------------------------------------
+
+
+class AsyncGateways(AsyncResource):
+    """Pair, list, inspect, update and unpair gateways."""
+
+    list = async_method(ops.gateways_list)
+    iter = async_pages(ops.gateways_list)
+    generate_pairing_code = async_method(ops.gateways_generate_pairing_code)
+    pair = async_method(ops.gateways_pair)
+    get = async_method(ops.gateways_get)
+    telemetry = async_method(ops.gateways_telemetry)
+    update = async_method(ops.gateways_update)
+    delete = async_method(ops.gateways_delete)
+    availability = async_method(ops.gateways_availability)
+
+
+class AsyncSites(AsyncResource):
+    """Locations inside an org."""
+
+    list = async_method(ops.sites_list)
+    iter = async_pages(ops.sites_list)
+    create = async_method(ops.sites_create)
+
+
+class AsyncApiKeys(AsyncResource):
+    """User API keys."""
+
+    list = async_method(ops.api_keys_list)
+    iter = async_pages(ops.api_keys_list)
+    create = async_method(ops.api_keys_create)
+    delete = async_method(ops.api_keys_delete)
+
+
+class AsyncCameras(AsyncResource):
+    """Cameras and the gateway that records each."""
+
+    list = async_method(ops.cameras_list)
+    iter = async_pages(ops.cameras_list)
+    create = async_method(ops.cameras_create)
+    get = async_method(ops.cameras_get)
+    update = async_method(ops.cameras_update)
+    delete = async_method(ops.cameras_delete)
+    recording_coverage = async_method(ops.cameras_recording_coverage)
+
+
+class AsyncEvents(AsyncResource):
+    """The gateway event log: what changed and when."""
+
+    list = async_method(ops.events_list)
+    iter = async_pages(ops.events_list)
+
+
+class AsyncWebhooks(AsyncResource):
+    """Signed deliveries of events to your endpoints."""
+
+    list = async_method(ops.webhooks_list)
+    iter = async_pages(ops.webhooks_list)
+    create = async_method(ops.webhooks_create)
+    get = async_method(ops.webhooks_get)
+    update = async_method(ops.webhooks_update)
+    delete = async_method(ops.webhooks_delete)
+    rotate_secret = async_method(ops.webhooks_rotate_secret)
+    test = async_method(ops.webhooks_test)
+    deliveries = async_method(ops.webhooks_deliveries)
+    iter_deliveries = async_pages(ops.webhooks_deliveries)
+    redeliver = async_method(ops.webhooks_redeliver)
+
+
+class AsyncHealth(AsyncResource):
+    """Liveness and readiness probes."""
+
+    live = async_method(ops.health_live)
+    ready = async_method(ops.health_ready)

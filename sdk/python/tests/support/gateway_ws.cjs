@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/**
+ * A paired gateway for the tests: connects its WebSocket (with the repository's `ws` package),
+ * sends one telemetry frame (also a heartbeat) after `hello`, prints "connected", and keeps the
+ * socket open until its standard input closes; then it closes the socket itself, as a gateway
+ * that shuts down does, and exits.
+ *
+ *   node gateway_ws.cjs <base url> <gateway id> <gw_ key> <telemetry data as JSON>
+ */
+'use strict';
+const { createRequire } = require('node:module');
+const { join } = require('node:path');
+
+const WebSocket = createRequire(join(__dirname, '..', '..', '..', '..', 'package.json'))('ws');
+const [baseUrl, gatewayId, key, telemetry] = process.argv.slice(2);
+const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/v1/gateways/${gatewayId}/ws`, {
+  headers: { Authorization: `Bearer ${key}` },
+  perMessageDeflate: false,
+});
+ws.on('unexpected-response', (_req, res) => {
+  process.stderr.write(`upgrade refused: ${res.statusCode}\n`);
+  process.exit(2);
+});
+ws.on('error', (e) => {
+  process.stderr.write(`${e.message}\n`);
+  process.exit(2);
+});
+ws.on('message', (raw) => {
+  const frame = JSON.parse(raw.toString());
+  if (frame.event === 'hello') {
+    ws.send(JSON.stringify({ event: 'telemetry', data: JSON.parse(telemetry) }));
+    process.stdout.write('connected\n');
+  } else if (frame.event === 'error') {
+    process.stderr.write(`${raw}\n`);
+  }
+});
+ws.on('close', (code) => {
+  process.stdout.write(`closed ${code}\n`);
+  process.exit(0);
+});
+process.stdin.on('end', () => ws.close(1000));
+process.stdin.resume();
