@@ -23,14 +23,19 @@ describe('read routes while the database is busy', () => {
   });
 
   it('every pooled connection has the statement timeout, the one that ran the migrations included', async () => {
-    // Ten statements at once hold all ten pooled connections.
-    const rows: { timeout: string; pid: number }[][] = await Promise.all(
-      Array.from({ length: 10 }, () =>
-        t.dataSource.query(`SELECT current_setting('statement_timeout') AS timeout, pg_backend_pid() AS pid, pg_sleep(0.1)`),
-      ),
-    );
-    expect(new Set(rows.map(([r]) => r.pid)).size).toBe(10);
-    expect(rows.map(([r]) => r.timeout)).toEqual(Array(10).fill('300ms'));
+    // Ten statements at once ask for all ten pooled connections; the service's own loops may hold
+    // one for a moment, so rounds go on until every one of the ten has answered.
+    const timeouts = new Map<number, string>();
+    for (let round = 0; round < 20 && timeouts.size < 10; round++) {
+      const rows: { timeout: string; pid: number }[][] = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          t.dataSource.query(`SELECT current_setting('statement_timeout') AS timeout, pg_backend_pid() AS pid, pg_sleep(0.1)`),
+        ),
+      );
+      for (const [r] of rows) timeouts.set(r.pid, r.timeout);
+    }
+    expect(timeouts.size).toBeGreaterThanOrEqual(10);
+    expect([...timeouts.values()]).toEqual(Array(timeouts.size).fill('300ms'));
   });
 
   it.each([0, 1, 2])('route %i: 503 service_unavailable with Retry-After, then 200 once the lock is gone', async (i) => {

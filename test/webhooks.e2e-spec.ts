@@ -123,7 +123,9 @@ describe('webhooks (v1.2)', () => {
     await generateCode(t);
     await eventually(async () => (await t.http().get(`/api/v1/webhooks/${gone.id}`).set(bearer(t.adminKey))).body.enabled === false, 5000);
     expect((await t.http().get(`/api/v1/webhooks/${gone.id}`).set(bearer(t.adminKey))).body).toMatchObject({ enabled: false, disabled_reason: 'gone' });
-    await eventually(async () => (await deliveries(slow.id)).length >= 2 && (await deliveries(endless.id)).length >= 1 && (await deliveries(redirect.id)).length >= 1, 8000, 100);
+    // A delivery is listed as pending while its attempt is in flight; wait for each outcome.
+    const settled = async (id: string, n: number) => (await deliveries(id)).filter((d) => d.status !== 'pending').length >= n;
+    await eventually(async () => (await settled(slow.id, 1)) && (await settled(endless.id, 1)) && (await settled(redirect.id, 1)), 8000, 100);
     const [timedOut] = await deliveries(slow.id);
     expect(timedOut).toMatchObject({ status: 'failed', response_status: null, error: `no answer within ${TIMEOUT_MS} ms` });
     expect(timedOut.duration_ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
