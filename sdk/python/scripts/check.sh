@@ -6,8 +6,7 @@
 #
 #   bash sdk/python/scripts/check.sh [pytest arguments]
 #
-# pip's index: PIP_INDEX_URL when set, else the index-url (or first extra-index-url) that
-# `pip config list` shows, so that pip uses the machine's mirror alone.
+# pip's index: PIP_INDEX_URL when set, else the machine's mirror (scripts/pip-index.sh).
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -44,15 +43,8 @@ fi
 PY="$VENV/bin/python"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
-if [ -z "${PIP_INDEX_URL:-}" ]; then
-  config="$("$PY" -m pip config list 2>/dev/null || true)"
-  pick() { printf '%s\n' "$config" | sed -n "s/^[^=]*\.$1='\{0,1\}\([^' ]*\).*/\1/p" | head -n 1; }
-  index="$(pick index-url)"
-  [ -n "$index" ] || index="$(pick extra-index-url)"
-  if [ -n "$index" ]; then
-    export PIP_INDEX_URL="$index"
-  fi
-fi
+index="$(bash scripts/pip-index.sh "$PY")"
+[ -z "$index" ] || export PIP_INDEX_URL="$index"
 echo "pip index: ${PIP_INDEX_URL:-the default of pip}"
 
 # Reinstalled when pyproject.toml changed since the last install (the install is editable).

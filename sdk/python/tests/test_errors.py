@@ -183,6 +183,21 @@ def test_an_answer_that_is_not_an_error_body(respx_mock: respx.MockRouter) -> No
 
 
 @respx.mock(base_url=BASE)
+def test_a_malformed_detail_does_not_hide_the_error(respx_mock: respx.MockRouter) -> None:
+    body = {
+        "error": "validation_error",
+        "message": "name: must not be empty",
+        "details": [{"field": "name", "message": "must not be empty"}, {"field": 3}, "x"],
+    }
+    respx_mock.get("/api/v1/sites").mock(return_value=httpx.Response(400, json=body))
+    client = Client(api_key="sk_live_x", base_url=BASE)
+    with client, pytest.raises(novavms.ValidationError) as caught:
+        client.sites.list()
+    assert caught.value.message == "name: must not be empty"
+    assert [(d.field, d.message) for d in caught.value.details] == [("name", "must not be empty")]
+
+
+@respx.mock(base_url=BASE)
 def test_a_success_that_is_not_the_documented_body(respx_mock: respx.MockRouter) -> None:
     respx_mock.get("/api/v1/sites").mock(return_value=httpx.Response(200, json={"data": "?"}))
     with Client(api_key="sk_live_x", base_url=BASE) as c, pytest.raises(novavms.UnexpectedResponse):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import httpx
 
 from . import resources
-from ._core import AsyncCore, BaseCore, RetryPolicy, SyncCore
+from ._core import AsyncCore, RetryPolicy, SyncCore
 from .models import API_VERSION
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncClient", "Client"]
@@ -36,19 +36,49 @@ def _settings(
     }
 
 
-def _changed(core: BaseCore, **changes: Any) -> dict[str, Any]:
-    settings = {
-        "api_key": core.api_key,
-        "base_url": core.base_url,
-        "timeout": core.timeout,
-        "retry": core.retry,
-        "headers": core.headers,
-    }
-    settings.update({k: v for k, v in changes.items() if v is not None})
-    return settings
+CoreT = TypeVar("CoreT", SyncCore, AsyncCore)
+B = TypeVar("B", bound="_Base[Any]")
 
 
-class Client:
+class _Base(Generic[CoreT]):
+    """What `Client` and `AsyncClient` share: the core, its settings, and copies with others."""
+
+    _core: CoreT
+
+    @property
+    def base_url(self) -> str:
+        return self._core.base_url
+
+    def _setup(self, core: CoreT) -> None:
+        raise NotImplementedError
+
+    def with_options(
+        self: B,
+        *,
+        api_key: str | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> B:
+        """A client with other settings that shares this one's connection pool."""
+        core = self._core
+        settings: dict[str, Any] = {
+            "api_key": core.api_key if api_key is None else api_key,
+            "base_url": core.base_url,
+            "timeout": core.timeout if timeout is None else timeout,
+            "retry": core.retry if retry is None else retry,
+            "headers": core.headers,
+        }
+        if isinstance(settings["timeout"], float | int):
+            settings["timeout"] = httpx.Timeout(settings["timeout"])
+        other = object.__new__(type(self))
+        other._setup(type(core)(core.http, owns_http=False, **settings))
+        return other
+
+    def __repr__(self) -> str:
+        return f"<novavms.{type(self).__name__} {self.base_url}>"
+
+
+class Client(_Base[SyncCore]):
     """A client of the NovaVMS Gateway API, with one connection pool.
 
         with Client(api_key="sk_live_...", base_url="https://novavms.example.com") as client:
@@ -84,24 +114,6 @@ class Client:
         self.webhooks = resources.Webhooks(core)
         self.health = resources.Health(core)
 
-    @property
-    def base_url(self) -> str:
-        return self._core.base_url
-
-    def with_options(
-        self,
-        *,
-        api_key: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> Client:
-        """A client with other settings that shares this one's connection pool."""
-        other = object.__new__(Client)
-        timeout_ = httpx.Timeout(timeout) if isinstance(timeout, float | int) else timeout
-        settings = _changed(self._core, api_key=api_key, timeout=timeout_, retry=retry)
-        other._setup(SyncCore(self._core.http, owns_http=False, **settings))
-        return other
-
     def close(self) -> None:
         """Closes the connection pool (unless it was passed in as `http_client`)."""
         self._core.close()
@@ -117,11 +129,8 @@ class Client:
     ) -> None:
         self.close()
 
-    def __repr__(self) -> str:
-        return f"<novavms.Client {self.base_url}>"
 
-
-class AsyncClient:
+class AsyncClient(_Base[AsyncCore]):
     """`Client` for asyncio: every method is a coroutine, every `iter` an async iterator.
 
     async with AsyncClient(api_key="sk_live_...") as client:
@@ -154,24 +163,6 @@ class AsyncClient:
         self.webhooks = resources.AsyncWebhooks(core)
         self.health = resources.AsyncHealth(core)
 
-    @property
-    def base_url(self) -> str:
-        return self._core.base_url
-
-    def with_options(
-        self,
-        *,
-        api_key: str | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> AsyncClient:
-        """A client with other settings that shares this one's connection pool."""
-        other = object.__new__(AsyncClient)
-        timeout_ = httpx.Timeout(timeout) if isinstance(timeout, float | int) else timeout
-        settings = _changed(self._core, api_key=api_key, timeout=timeout_, retry=retry)
-        other._setup(AsyncCore(self._core.http, owns_http=False, **settings))
-        return other
-
     async def aclose(self) -> None:
         """Closes the connection pool (unless it was passed in as `http_client`)."""
         await self._core.close()
@@ -186,6 +177,3 @@ class AsyncClient:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
-
-    def __repr__(self) -> str:
-        return f"<novavms.AsyncClient {self.base_url}>"

@@ -7,6 +7,7 @@ import time
 from typing import Any, ClassVar
 
 import httpx
+import pydantic
 
 from .models import ErrorDetailSchema
 
@@ -190,6 +191,18 @@ class UnexpectedResponse(ApiError):
         super().__init__(operation, status, "unexpected_response", message, response=response)
 
 
+def _details(raw: list[Any]) -> list[ErrorDetailSchema]:
+    """The well-formed entries of an error body's ``details`` (a malformed one is left out
+    rather than hiding the error behind a parsing failure)."""
+    out: list[ErrorDetailSchema] = []
+    for entry in raw:
+        try:
+            out.append(ErrorDetailSchema.model_validate(entry))
+        except pydantic.ValidationError:
+            continue
+    return out
+
+
 def error_from_response(operation: str, response: httpx.Response) -> ApiError:
     """The ApiError subclass for a non-2xx answer, by its ``error`` code, else by its status."""
     body: Any
@@ -207,11 +220,7 @@ def error_from_response(operation: str, response: httpx.Response) -> ApiError:
     ):
         error, message = body["error"], body["message"]
         raw = body.get("details")
-        details = (
-            [ErrorDetailSchema.model_validate(d) for d in raw if isinstance(d, dict)]
-            if isinstance(raw, list)
-            else []
-        )
+        details = _details(raw) if isinstance(raw, list) else []
         cls = BY_CODE.get(error) or BY_STATUS.get(status) or ApiError
     else:
         error, details = "unexpected_response", []
