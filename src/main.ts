@@ -6,6 +6,13 @@ import { ConfigError, loadConfig } from './config/config';
 import { resolveDatabase } from './database/database-url';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
+/**
+ * TCP connections the kernel may hold for the service before it accepts them. When an instance
+ * stops, its whole fleet connects to the others within seconds; past Node's default of 511 the
+ * kernel drops the SYNs and each of those gateways waits a second or more to send another. The
+ * kernel caps it at net.core.somaxconn (docs/operations.md, "Fleet scale").
+ */
+const LISTEN_BACKLOG = 4096;
 
 // The lines written before the application's logger exists (or after it is closed) follow
 // LOG_FORMAT too, once the configuration is read.
@@ -34,7 +41,9 @@ async function main(): Promise<void> {
   let app;
   try {
     app = await createApp(config, database.url);
-    await app.listen(config.PORT, config.HOST);
+    // Nest hands these arguments to http.Server#listen(port, host, backlog); its type omits the backlog.
+    const listen = app.listen.bind(app) as unknown as (port: number, host: string, backlog: number) => Promise<unknown>;
+    await listen(config.PORT, config.HOST, LISTEN_BACKLOG);
   } catch (e) {
     say('error', `start-up failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     await database.stop();
