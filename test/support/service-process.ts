@@ -17,7 +17,9 @@ export interface ServiceProcess {
  * job, so that a signal can be sent to the whole group as a terminal's Ctrl-C is.
  */
 export function spawnService(env: Record<string, string | undefined>, options: { ownProcessGroup?: boolean } = {}): ServiceProcess {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+  // TEST_SERVICE_NODE_ARGS: extra node flags for the service processes only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.TEST_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     cwd: REPO_ROOT,
     env: cleanEnv({ HOST: '127.0.0.1', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
