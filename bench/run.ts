@@ -3,9 +3,11 @@
  * on one PostgreSQL, then a markdown report: bench/out/benchmarks.md (+ .json), and
  * docs/benchmarks.md only when BENCH_WRITE_DOC=1 (smoke runs with small sizes must not
  * overwrite the published figures).
- * BENCH_ONLY=rest,probe,ws,pairing,pair-flood,webhooks selects parts.
+ * BENCH_ONLY=rest,probe,ws,pairing,pair-flood,webhooks,connect selects parts; with
+ * BENCH_WRITE_DOC=1 such a run replaces only its parts' sections of docs/benchmarks.md (each
+ * then names the command that wrote it) and leaves the rest of the file as it was.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { benchEnv, REPO_ROOT, settings } from './lib/config';
@@ -13,6 +15,7 @@ import { cleanupAll, deferCleanup } from './lib/main';
 import { startBenchPostgres } from './lib/postgres';
 import { machineInfo, renderMachine, renderTargets, runCommand, settingsTable, Target, writeOut } from './lib/report';
 import { fmt, log } from './lib/stats';
+import { connectTargets, renderConnect, runConnect } from './connect';
 import { renderProbe, runProbe } from './framework-probe';
 import { pairFloodTargets, renderPairFlood, runPairFlood } from './pair-flood';
 import { pairingTargets, renderPairing, runPairing } from './pairing';
@@ -20,7 +23,23 @@ import { renderRest, restTargets, runRest } from './rest';
 import { renderWebhooks, runWebhooks, webhookTargets } from './webhooks';
 import { renderWs, runWs, wsTargets } from './ws-ingest';
 
-const PARTS = ['rest', 'probe', 'ws', 'pairing', 'pair-flood', 'webhooks'] as const;
+const PARTS = ['rest', 'probe', 'ws', 'pairing', 'pair-flood', 'webhooks', 'connect'] as const;
+
+/** `doc` with each `## ` section of `sections` in place of the one of the same heading (appended when new). */
+export function replaceSections(doc: string, sections: string[]): string {
+  let out = doc;
+  for (const section of sections) {
+    const heading = section.split('\n', 1)[0];
+    const start = out.indexOf(`\n${heading}\n`);
+    if (start < 0) {
+      out = `${out.trimEnd()}\n\n${section}\n`;
+      continue;
+    }
+    const next = out.indexOf('\n## ', start + heading.length + 1);
+    out = `${out.slice(0, start + 1)}${section}\n${next < 0 ? '' : out.slice(next)}`;
+  }
+  return out;
+}
 
 async function main(): Promise<void> {
   const only = (process.env.BENCH_ONLY ?? PARTS.join(',')).split(',').map((s) => s.trim());
@@ -69,6 +88,12 @@ async function main(): Promise<void> {
     sections.push(renderWebhooks(r));
     targets.push(...webhookTargets(r));
   }
+  if (only.includes('connect')) {
+    const r = await runConnect(ctx);
+    data.connect = r;
+    sections.push(renderConnect(r));
+    targets.push(...connectTargets(r));
+  }
   const minutes = (Date.now() - started) / 60_000;
   const custom = Object.keys(benchEnv()).filter((k) => k !== 'BENCH_WRITE_DOC');
   const md = [
@@ -92,6 +117,8 @@ async function main(): Promise<void> {
     'npm run bench:probe',
     'npm run bench:pair-flood',
     'npm run bench:webhooks',
+    'npm run bench:connect',
+    'BENCH_WRITE_DOC=1 BENCH_ONLY=connect npm run bench   # rewrites only the sections of the parts run',
     '```',
     '',
     `This run: \`${runCommand()}\` — ${fmt(minutes, 1)} minutes. Load average at start ${machine.loadAvgAtStart}, at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}. ` +
@@ -116,8 +143,14 @@ async function main(): Promise<void> {
   writeOut('benchmarks', md, { machine, settings, command: runCommand(), ...data });
   if (settings.writeDoc) {
     const doc = join(REPO_ROOT, 'docs', 'benchmarks.md');
-    writeFileSync(doc, md);
-    log(`wrote ${doc}`);
+    if (only.length === PARTS.length) {
+      writeFileSync(doc, md);
+      log(`wrote ${doc}`);
+    } else {
+      const signed = sections.map((section) => `${section}\n\nThis section was written by \`${runCommand()}\` (${new Date().toISOString().slice(0, 10)}), apart from the rest of the file.`);
+      writeFileSync(doc, replaceSections(readFileSync(doc, 'utf8'), signed));
+      log(`replaced ${only.join(', ')} in ${doc}`);
+    }
   } else {
     log('docs/benchmarks.md left alone (set BENCH_WRITE_DOC=1 to write it)');
   }
