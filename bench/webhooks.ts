@@ -19,6 +19,7 @@ import { Pool } from 'pg';
 import { num, REPO_ROOT, settings } from './lib/config';
 import { Context, deferCleanup, Section, standalone } from './lib/main';
 import { createDatabase, withClient } from './lib/postgres';
+import { CpuMeter } from './lib/proc';
 import { ServerProcess, SERVICE_COMMAND, startService } from './lib/processes';
 import { Target } from './lib/report';
 import { ADMIN_KEY, bootstrapOrg, seedGateways } from './lib/seed';
@@ -33,7 +34,7 @@ const SERVICE_ENV = { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_PRIVATE_TARGETS:
 
 export interface WebhookBenchResult {
   burst: number;
-  service: { perS: number; perRound: number[]; duplicates: number; failedAttempts: number };
+  service: { perS: number; perRound: number[]; duplicates: number; failedAttempts: number; pgCpuMsPerEvent: number };
   baseline: { perS: number; perRound: number[]; failed: number };
   throughputRatio: number;
   latency: Summary & { rate: number; achievedRate: number; missing: number };
@@ -90,17 +91,25 @@ async function waitArrivals(rx: Receiver, names: string[], timeoutMs: number): P
   }
 }
 
-/** One burst through the service: events/s from its commit to the last arrival. */
-async function serviceBurst(pool: Pool, rx: Receiver, gatewayIds: string[], round: number): Promise<number> {
+/**
+ * One burst through the service: events/s from its commit to the last arrival, and PostgreSQL's
+ * CPU time per event over the same span (the rename that writes the event, its numbering,
+ * dispatch, lease and logged attempt; embedded cluster only, NaN otherwise).
+ */
+async function serviceBurst(ctx: Context, pool: Pool, rx: Receiver, gatewayIds: string[], round: number): Promise<{ perS: number; pgCpuMsPerEvent: number }> {
   const prefix = `burst ${round}`;
   const names = gatewayIds.map((id) => `${prefix} ${id}`);
+  const pg = new CpuMeter(ctx.pg.pids).begin();
+  const started = performance.now();
   const { rowCount } = await pool.query(`UPDATE gateways SET name = $1 || ' ' || id WHERE id = ANY($2::uuid[])`, [prefix, gatewayIds]);
   const committed = performance.now();
   if (rowCount !== gatewayIds.length) throw new Error(`renamed ${rowCount} of ${gatewayIds.length} gateways`);
   const missing = await waitArrivals(rx, names, 300_000);
   if (missing) throw new Error(`${missing} of ${names.length} events of ${prefix} never arrived`);
   const last = Math.max(...names.map((n) => rx.arrivals.get(n)!));
-  return names.length / ((last - committed) / 1000);
+  const pgCpu = pg.end();
+  const pgCpuMsPerEvent = ctx.pg.embedded ? ((pgCpu / 100) * (performance.now() - started)) / names.length : Number.NaN;
+  return { perS: names.length / ((last - committed) / 1000), pgCpuMsPerEvent };
 }
 
 /** One baseline run, as its own process: events/s as it measured them, and its failures. */
@@ -167,15 +176,18 @@ export async function runWebhooks(ctx: Context): Promise<WebhookBenchResult> {
   await createWebhook(service, rx.url('/service'));
 
   log(`webhooks: warm-up burst of ${fmt(Math.min(BURST, 1000))}`);
-  await serviceBurst(pool, rx, gatewayIds.slice(0, Math.min(BURST, 1000)), -1);
+  await serviceBurst(ctx, pool, rx, gatewayIds.slice(0, Math.min(BURST, 1000)), -1);
   await baselineBurst(rx.url('/baseline'));
   const servicePerS: number[] = [];
+  const pgCpuMsPerEvent: number[] = [];
   const baselinePerS: number[] = [];
   let baselineFailed = 0;
   for (let round = 0; round < settings.rounds * 2; round++) {
     const service = round % 4 === 1 || round % 4 === 2;
     if (service) {
-      servicePerS.push(await serviceBurst(pool, rx, gatewayIds, round));
+      const burst = await serviceBurst(ctx, pool, rx, gatewayIds, round);
+      servicePerS.push(burst.perS);
+      pgCpuMsPerEvent.push(burst.pgCpuMsPerEvent);
     } else {
       const b = await baselineBurst(rx.url('/baseline'));
       baselinePerS.push(b.perS);
@@ -189,7 +201,7 @@ export async function runWebhooks(ctx: Context): Promise<WebhookBenchResult> {
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   return {
     burst: BURST,
-    service: { perS: mean(servicePerS), perRound: servicePerS, duplicates: rx.duplicates(), failedAttempts: rows[0].failed },
+    service: { perS: mean(servicePerS), perRound: servicePerS, duplicates: rx.duplicates(), failedAttempts: rows[0].failed, pgCpuMsPerEvent: mean(pgCpuMsPerEvent) },
     baseline: { perS: mean(baselinePerS), perRound: baselinePerS, failed: baselineFailed },
     throughputRatio: ratio(mean(servicePerS), mean(baselinePerS)),
     latency,
@@ -222,7 +234,7 @@ export function renderWebhooks(r: WebhookBenchResult): string {
       ],
     ),
     '',
-    `Service / baseline: **${fmt(r.throughputRatio, 2)}**. Arrivals seen twice: ${fmt(r.service.duplicates)}; failed attempts in the delivery log: ${fmt(r.service.failedAttempts)}; baseline failures: ${fmt(r.baseline.failed)}.`,
+    `Service / baseline: **${fmt(r.throughputRatio, 2)}**. PostgreSQL CPU per event during the service's bursts (written by the rename, numbered, dispatched, leased, its attempt logged): ${Number.isNaN(r.service.pgCpuMsPerEvent) ? '– (external server)' : `${fmt(r.service.pgCpuMsPerEvent * 1000)} µs`}. Arrivals seen twice: ${fmt(r.service.duplicates)}; failed attempts in the delivery log: ${fmt(r.service.failedAttempts)}; baseline failures: ${fmt(r.baseline.failed)}.`,
     '',
     `Latency: ${fmt(l.rate)} renames/s (achieved ${fmt(l.achievedRate, 1)}/s) for ${fmt(LATENCY_S)} s, each its own statement; latency = arrival − commit.`,
     '',
