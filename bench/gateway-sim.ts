@@ -6,12 +6,14 @@
  *   npm run gateway:sim -- --url http://localhost:3000 --key sk_live_... --gateways 100 [--site-id UUID]
  *       generates and redeems N codes itself (operator key), then streams frames from all N.
  *
- * After `hello`, one gateway sends its first frame at once; several spread their first frames
+ * After `hello`, every gateway declares its session (v1.3: a boot id new at each start of the
+ * simulator, firmware `sim-1.0`, no capabilities yet); one gateway sends its first frame at once; several spread their first frames
  * over the period. Options: --rate F (frames per second per gateway; default: one per heartbeat
  * interval from `hello`), --telemetry-every N (every Nth frame is telemetry, the rest
  * heartbeats, the first always telemetry; default 1),
  * --duration S (stop after S seconds; default: until Ctrl-C), --quiet.
  */
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 
@@ -97,6 +99,8 @@ export function stream(base: string, gateways: PairedGateway[], options: Pick<Si
   const wsBase = base.replace(/^http/, 'ws');
   const sockets: WebSocket[] = [];
   const timers: NodeJS.Timeout[] = [];
+  // One boot of each simulated gateway per run of the simulator: a restart of it is a reboot.
+  const bootIds = gateways.map(() => randomUUID());
   const open = (gw: PairedGateway, index: number) => {
     const ws = new WebSocket(`${wsBase}/api/v1/gateways/${gw.id}/ws`, {
       headers: { Authorization: `Bearer ${gw.apiKey}` },
@@ -118,6 +122,7 @@ export function stream(base: string, gateways: PairedGateway[], options: Pick<Si
       if (frame.event !== 'hello') return;
       greeted = true;
       stats.connected++;
+      ws.send(JSON.stringify({ event: 'session', data: { boot_id: bootIds[index], firmware: 'sim-1.0', capabilities: [] } }));
       const rate = options.rate ?? 1 / frame.data.heartbeat_interval_s;
       const periodMs = 1000 / rate;
       const beat = () => {

@@ -642,7 +642,7 @@ export interface components {
              *       "gateway.online"
              *     ]
              */
-            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "camera.recording_status_changed")[];
+            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed")[];
             /** Format: uuid */
             id: string;
             /**
@@ -674,7 +674,7 @@ export interface components {
              *       "gateway.online"
              *     ]
              */
-            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "camera.recording_status_changed")[];
+            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed")[];
             /** @description Deliver only events of these sites; omit or null for every site of the org (a site-scoped key must name its own sites) */
             site_ids?: string[] | null;
             /**
@@ -722,7 +722,7 @@ export interface components {
              * @example gateway.offline
              * @enum {string}
              */
-            event_type: "webhook.test" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "camera.recording_status_changed";
+            event_type: "webhook.test" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed";
             /** Format: uuid */
             id: string;
             /**
@@ -767,15 +767,27 @@ export interface components {
             actor?: components["schemas"]["EventActor"];
             /**
              * Format: uuid
+             * @description gateway.rebooted: the boot id of its new session
+             */
+            boot_id?: string;
+            /**
+             * Format: uuid
              * @description camera.recording_status_changed: the camera
              */
             camera_id?: string;
             /** @description gateway.updated: what changed */
             changes?: components["schemas"]["EventChanges"];
+            /** @description gateway.rebooted: the firmware its new session declared (null when it declared none) */
+            firmware?: string | null;
             /** @description camera.recording_status_changed: the status before (recording, idle or error; null on the first report) */
             from?: string | null;
             /** @description gateway.registered: its name */
             name?: string | null;
+            /**
+             * Format: uuid
+             * @description gateway.rebooted: the boot id of the session before
+             */
+            previous_boot_id?: string;
             /**
              * @description Status events and gateway.deleted: the status before (registered, online, offline or disabled)
              * @example online
@@ -808,7 +820,7 @@ export interface components {
         };
         EventResponse: {
             /**
-             * @description By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated` carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`; `actor` when a user request caused the event
+             * @description By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated` carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`; `gateway.rebooted` carries `boot_id`, `previous_boot_id`, `firmware`; `actor` when a user request caused the event
              * @example {
              *       "previous_status": "online",
              *       "reason": "heartbeat_timeout"
@@ -852,7 +864,7 @@ export interface components {
              * @example gateway.offline
              * @enum {string}
              */
-            type: "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "camera.recording_status_changed";
+            type: "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed";
         };
         FieldChange: {
             /**
@@ -1228,7 +1240,7 @@ export interface components {
              *       "gateway.online"
              *     ]
              */
-            event_types?: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "camera.recording_status_changed")[];
+            event_types?: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed")[];
             /** @description Deliver only events of these sites; null for every site of the org (a site-scoped key must name its own sites) */
             site_ids?: string[] | null;
             /**
@@ -1276,7 +1288,7 @@ export interface components {
              *       "gateway.online"
              *     ]
              */
-            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "camera.recording_status_changed")[];
+            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed")[];
             /** Format: uuid */
             id: string;
             /** @description Only events of these sites are delivered; null for every site of the org */

@@ -42,7 +42,11 @@ describe('gateway simulator', () => {
         const res = await t.http().get('/api/v1/gateways?status=online').set(bearer(t.adminKey));
         return res.body.total === 12;
       }, 10_000);
-      const telemetry = await t.http().get(`/api/v1/gateways/${gateways[0].id}/telemetry`).set(bearer(t.adminKey)).expect(200);
+      // Online from the session frame sent at hello; the telemetry follows within its period.
+      const telemetry = await eventually(async () => {
+        const res = await t.http().get(`/api/v1/gateways/${gateways[0].id}/telemetry`).set(bearer(t.adminKey)).expect(200);
+        return res.body.cpu_percent !== null && res;
+      }, 5000);
       expect(telemetry.body.cpu_percent).toEqual(expect.any(Number));
       expect(stats.errorFrames).toBe(0);
       expect(stats.connected).toBe(12);

@@ -15,7 +15,7 @@ export const GATEWAY_STATE_TYPES = [
   'gateway.deleted',
 ] as const;
 export const CAMERA_STATUS_TYPE = 'camera.recording_status_changed';
-export const EVENT_TYPES = [...GATEWAY_STATE_TYPES, 'gateway.updated', CAMERA_STATUS_TYPE] as const;
+export const EVENT_TYPES = [...GATEWAY_STATE_TYPES, 'gateway.updated', 'gateway.rebooted', CAMERA_STATUS_TYPE] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** An event as the API shows it (seq as text: a bigint). */

@@ -1,7 +1,7 @@
 import type { ErrorDetail } from '../common/api-error';
 import { isUuid } from '../common/uuid';
 import type { NetworkThroughput, RecordingStatus } from '../gateways/gateway-telemetry.entity';
-import { MAX_CAMERAS_PER_FRAME, TelemetryReport } from '../telemetry/telemetry-report';
+import { MAX_CAMERAS_PER_FRAME, MAX_CAPABILITIES, SessionReport, TelemetryReport } from '../telemetry/telemetry-report';
 
 const RECORDING_STATUSES: readonly RecordingStatus[] = ['recording', 'idle', 'error'];
 
@@ -14,6 +14,38 @@ const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Num
 export function validateHeartbeat(data: unknown): Validated<Record<string, never>> {
   if (data === undefined || (isObject(data) && Object.keys(data).length === 0)) return { ok: true, value: {} };
   return { ok: false, details: [{ field: 'data', message: 'heartbeat data must be an empty object' }] };
+}
+
+const CAPABILITY = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const FIRMWARE_MAX = 128;
+
+/**
+ * A `session` frame (v1.3): `boot_id` (uuid) and `capabilities` (names such as `commands.v1`)
+ * required, `firmware` (1–128 characters, not all blank) and `config_version` (an integer ≥ 0) optional, no
+ * other field.
+ */
+export function validateSession(data: unknown): Validated<SessionReport> {
+  if (!isObject(data)) return { ok: false, details: [{ field: 'data', message: 'must be an object' }] };
+  const details: ErrorDetail[] = [];
+  for (const key of Object.keys(data)) {
+    if (!['boot_id', 'firmware', 'capabilities', 'config_version'].includes(key)) details.push({ field: key.slice(0, 64), message: 'unknown field' });
+  }
+  const { boot_id: bootId, firmware, capabilities, config_version: configVersion } = data;
+  if (typeof bootId !== 'string' || !isUuid(bootId)) details.push({ field: 'boot_id', message: 'must be a uuid' });
+  if (firmware !== undefined && (typeof firmware !== 'string' || firmware.length > FIRMWARE_MAX || !/\S/.test(firmware))) {
+    details.push({ field: 'firmware', message: `must be a string of 1 to ${FIRMWARE_MAX} characters, not all blank` });
+  }
+  if (!Array.isArray(capabilities) || capabilities.length > MAX_CAPABILITIES || !capabilities.every((c) => typeof c === 'string' && CAPABILITY.test(c))) {
+    details.push({ field: 'capabilities', message: `must be a list of at most ${MAX_CAPABILITIES} names such as "commands.v1" (lower case letters, digits, ".", "_", "-")` });
+  }
+  if (configVersion !== undefined && !(Number.isSafeInteger(configVersion) && (configVersion as number) >= 0)) {
+    details.push({ field: 'config_version', message: 'must be an integer ≥ 0' });
+  }
+  if (details.length > 0) return { ok: false, details };
+  const value: SessionReport = { boot_id: (bootId as string).toLowerCase(), capabilities: [...new Set(capabilities as string[])] };
+  if (firmware !== undefined) value.firmware = firmware as string;
+  if (configVersion !== undefined) value.config_version = configVersion as number;
+  return { ok: true, value };
 }
 
 /**

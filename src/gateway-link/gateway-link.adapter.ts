@@ -149,7 +149,7 @@ export class GatewayLinkAdapter extends WsAdapter {
       const handler = handlersMap.get(event);
       // Only the events handled are label values: a gateway cannot add series by naming others.
       this.metrics.framesReceived.inc({ event: handler ? event : 'unknown' });
-      if (!handler) return send(errorFrame(`Unknown event ${JSON.stringify(event.slice(0, 64))}; expected heartbeat or telemetry`), 'unknown_event');
+      if (!handler) return send(errorFrame(`Unknown event ${JSON.stringify(event.slice(0, 64))}; expected heartbeat, telemetry or session`), 'unknown_event');
       void this.run(handler, payload, event, transform).then(
         (result) => {
           if (result !== undefined && result !== null) send(result, 'invalid');

@@ -11,7 +11,7 @@ import type { EndReason, GatewaySession, LiveConnection } from '../presence/live
 import { TelemetryIngest } from '../telemetry/telemetry-ingest.service';
 import { CLOSE_FOR } from './close-codes';
 import { ErrorFrame, errorFrame } from './error-frame';
-import { validateHeartbeat, validateTelemetry, Validated } from './frames';
+import { validateHeartbeat, validateSession, validateTelemetry, Validated } from './frames';
 
 const GATEWAY_WS_PATH = '/api/v1/gateways/{id}/ws';
 
@@ -130,6 +130,16 @@ export class GatewayLinkChannel implements OnGatewayConnection, OnGatewayDisconn
     if (!result.ok) return invalid('telemetry', result);
     const session = this.connections.get(ws)?.session;
     if (session) this.ingest.record(session.gatewayId, session.seq, result.value);
+    return undefined;
+  }
+
+  /** The gateway's boot id, firmware and capabilities (v1.3); also a heartbeat. Written by the next flush. */
+  @SubscribeMessage('session')
+  session(@ConnectedSocket() ws: WebSocket, @MessageBody() data: unknown): ErrorFrame | undefined {
+    const result = validateSession(data);
+    if (!result.ok) return invalid('session', result);
+    const session = this.connections.get(ws)?.session;
+    if (session) this.ingest.record(session.gatewayId, session.seq, undefined, result.value);
     return undefined;
   }
 

@@ -9,7 +9,7 @@ WHERE g.id = $1 AND g.org_id = $2;
 -- GatewayLiveStateRepository.applyFrames
 WITH change AS MATERIALIZED (SELECT set_config('novavms.change', '{"reasons":{"online":"connected","offline":"closed_by_gateway"}}', true) AS change), v AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb)
-    AS x(id uuid, seq bigint, closed boolean, age float8, telemetry boolean, cpu float8, memory float8, cameras jsonb, network jsonb)
+    AS x(id uuid, seq bigint, closed boolean, age float8, telemetry boolean, cpu float8, memory float8, cameras jsonb, network jsonb, session jsonb)
 ), locked AS MATERIALIZED (
   SELECT g.id FROM gateways g JOIN v ON v.id = g.id
    WHERE g.connection_seq IS NOT DISTINCT FROM v.seq
@@ -24,7 +24,7 @@ UPDATE gateways g SET status = CASE WHEN v.closed THEN 'offline' ELSE 'online' E
 
 WITH v AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb)
-    AS x(id uuid, seq bigint, closed boolean, age float8, telemetry boolean, cpu float8, memory float8, cameras jsonb, network jsonb)
+    AS x(id uuid, seq bigint, closed boolean, age float8, telemetry boolean, cpu float8, memory float8, cameras jsonb, network jsonb, session jsonb)
 ), locked AS MATERIALIZED (
   SELECT t.gateway_id FROM gateway_telemetry t JOIN v ON v.id = t.gateway_id
    WHERE v.age IS NOT NULL
@@ -39,6 +39,11 @@ UPDATE gateway_telemetry cur SET
   camera_recording_status = CASE WHEN v.seq >= COALESCE(cur.connection_seq, v.seq) THEN COALESCE(v.cameras, cur.camera_recording_status) ELSE cur.camera_recording_status END,
   network_throughput = CASE WHEN v.seq >= COALESCE(cur.connection_seq, v.seq) THEN COALESCE(v.network, cur.network_throughput) ELSE cur.network_throughput END,
   reported_at = CASE WHEN v.seq >= COALESCE(cur.connection_seq, v.seq) THEN COALESCE(CASE WHEN v.telemetry THEN now() - make_interval(secs => v.age) END, cur.reported_at) ELSE cur.reported_at END,
+  boot_id = CASE WHEN v.session IS NOT NULL AND jsonb_typeof(v.session) = 'object' AND v.seq >= COALESCE(cur.connection_seq, v.seq) THEN (v.session->>'boot_id')::uuid ELSE cur.boot_id END,
+  firmware = CASE WHEN v.session IS NOT NULL AND jsonb_typeof(v.session) = 'object' AND v.seq >= COALESCE(cur.connection_seq, v.seq) THEN v.session->>'firmware' ELSE cur.firmware END,
+  capabilities = CASE WHEN v.session IS NOT NULL AND jsonb_typeof(v.session) = 'object' AND v.seq >= COALESCE(cur.connection_seq, v.seq) THEN ARRAY(SELECT jsonb_array_elements_text(v.session->'capabilities')) ELSE cur.capabilities END,
+  config_version = CASE WHEN v.session IS NOT NULL AND jsonb_typeof(v.session) = 'object' AND v.seq >= COALESCE(cur.connection_seq, v.seq) THEN (v.session->>'config_version')::bigint ELSE cur.config_version END,
+  session_at = CASE WHEN v.session IS NOT NULL AND jsonb_typeof(v.session) = 'object' AND v.seq >= COALESCE(cur.connection_seq, v.seq) THEN now() - make_interval(secs => v.age) ELSE cur.session_at END,
   updated_at = now()
 FROM v, locked
 WHERE cur.gateway_id = v.id AND locked.gateway_id = v.id AND v.age IS NOT NULL;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { changeContextCte } from '../database/change-context';
 import { Sql } from '../database/sql';
-import type { NetworkThroughput, RecordingStatus } from './gateway-telemetry.entity';
+import type { NetworkThroughput, RecordingStatus, SessionReport } from './gateway-telemetry.entity';
 import { SQL_TELEMETRY_SNAPSHOT, TelemetrySnapshotRow } from './gateway.sql';
 import { GenerateSql, IN_TRANSACTION, SAMPLE_UUID } from '../database/sql-snapshot';
 
@@ -21,14 +21,20 @@ export interface GatewayFrames {
   memory: number | null;
   cameras: Record<string, RecordingStatus> | null;
   network: NetworkThroughput | null;
+  /** The newest `session` frame (v1.3), if one came. */
+  session: SessionReport | null;
 }
 
 /** The report of this batch applies to the row: it comes from the row's connection or a newer one. */
 const FROM_NEWEST = 'v.seq >= COALESCE(cur.connection_seq, v.seq)';
 const reported = (column: string, value: string) => `${column} = CASE WHEN ${FROM_NEWEST} THEN COALESCE(${value}, cur.${column}) ELSE cur.${column} END`;
 
+/** A session frame replaces the whole stored session (a field it leaves out is cleared). */
+const session = (column: string, value: string) =>
+  `${column} = CASE WHEN v.session IS NOT NULL AND jsonb_typeof(v.session) = 'object' AND ${FROM_NEWEST} THEN ${value} ELSE cur.${column} END`;
+
 const FRAMES = `SELECT * FROM jsonb_to_recordset($1::jsonb)
-      AS x(id uuid, seq bigint, closed boolean, age float8, telemetry boolean, cpu float8, memory float8, cameras jsonb, network jsonb)`;
+      AS x(id uuid, seq bigint, closed boolean, age float8, telemetry boolean, cpu float8, memory float8, cameras jsonb, network jsonb, session jsonb)`;
 
 /**
  * $1 GatewayFrames[] as JSON, $2 OFFLINE_AFTER_S. The gateway rows of one flush: a row changes
@@ -76,6 +82,11 @@ const SQL_APPLY_LIVE_STATE = `
     ${reported('camera_recording_status', 'v.cameras')},
     ${reported('network_throughput', 'v.network')},
     ${reported('reported_at', 'CASE WHEN v.telemetry THEN now() - make_interval(secs => v.age) END')},
+    ${session('boot_id', "(v.session->>'boot_id')::uuid")},
+    ${session('firmware', "v.session->>'firmware'")},
+    ${session('capabilities', "ARRAY(SELECT jsonb_array_elements_text(v.session->'capabilities'))")},
+    ${session('config_version', "(v.session->>'config_version')::bigint")},
+    ${session('session_at', 'now() - make_interval(secs => v.age)')},
     updated_at = now()
   FROM v, locked
   WHERE cur.gateway_id = v.id AND locked.gateway_id = v.id AND v.age IS NOT NULL`;
@@ -95,7 +106,7 @@ export class GatewayLiveStateRepository {
    * What one flush received, in `manager`'s transaction: the gateway rows whose status changes,
    * then the live-state rows — the order every statement locks them in.
    */
-  @GenerateSql([[{ id: SAMPLE_UUID, seq: '1', closed: false, age: 0.2, telemetry: true, cpu: 18.4, memory: 742, cameras: {}, network: null }], 30, IN_TRANSACTION])
+  @GenerateSql([[{ id: SAMPLE_UUID, seq: '1', closed: false, age: 0.2, telemetry: true, cpu: 18.4, memory: 742, cameras: {}, network: null, session: { boot_id: SAMPLE_UUID, capabilities: ['commands.v1'] } }], 30, IN_TRANSACTION])
   async applyFrames(frames: GatewayFrames[], offlineAfterS: number, manager: EntityManager): Promise<void> {
     const json = JSON.stringify(frames);
     await this.sql.run(SQL_APPLY_STATUS, [json, offlineAfterS], manager);

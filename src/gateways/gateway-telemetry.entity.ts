@@ -8,6 +8,14 @@ export interface NetworkThroughput {
   downstream_mbps?: number;
 }
 
+/** What a `session` frame declares (v1.3), validated (gateway-link/frames.ts). */
+export interface SessionReport {
+  boot_id: string;
+  firmware?: string;
+  capabilities: string[];
+  config_version?: number;
+}
+
 /**
  * The live state of a gateway — its last heartbeat and latest telemetry — one row per gateway,
  * overwritten in batches. Kept apart from `gateways` so that the frequent writes touch a narrow
@@ -43,6 +51,23 @@ export class GatewayTelemetry {
 
   @Column({ name: 'reported_at', type: 'timestamptz', nullable: true })
   reportedAt: Date | null;
+
+  /** The last `session` frame (v1.3; all null for a gateway that never sent one). */
+  @Column({ name: 'boot_id', type: 'uuid', nullable: true })
+  bootId: string | null;
+
+  @Column({ name: 'firmware', type: 'varchar', length: 128, nullable: true })
+  firmware: string | null;
+
+  /** What the gateway declared it supports (`commands.v1`, `config.v1`, `credentials.v1`, ...). */
+  @Column({ name: 'capabilities', type: 'text', array: true, nullable: true })
+  capabilities: string[] | null;
+
+  @Column({ name: 'config_version', type: 'bigint', nullable: true })
+  configVersion: string | null;
+
+  @Column({ name: 'session_at', type: 'timestamptz', nullable: true })
+  sessionAt: Date | null;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;

@@ -26,7 +26,7 @@ export class Metrics {
 
   // Gateway WebSocket
   readonly gatewaysConnected = this.sampled('novavms_gateways_connected', 'Gateways with an open WebSocket on this instance');
-  readonly framesReceived = new Counter({ name: 'novavms_ws_frames_received_total', help: 'Gateway frames received, by event (unknown: not heartbeat or telemetry)', labelNames: ['event'], registers: [this.registry] });
+  readonly framesReceived = new Counter({ name: 'novavms_ws_frames_received_total', help: 'Gateway frames received, by event (unknown: not heartbeat, telemetry or session)', labelNames: ['event'], registers: [this.registry] });
   readonly errorFrames = new Counter({ name: 'novavms_ws_error_frames_total', help: 'Error frames sent to gateways, by reason', labelNames: ['reason'], registers: [this.registry] });
   readonly closes = new Counter({ name: 'novavms_ws_closes_total', help: 'Gateway WebSockets closed, by close code (other: a code not listed in docs/operations.md)', labelNames: ['code'], registers: [this.registry] });
   readonly upgradesRefused = new Counter({ name: 'novavms_ws_upgrades_refused_total', help: 'WebSocket upgrades refused, by HTTP status', labelNames: ['status'], registers: [this.registry] });

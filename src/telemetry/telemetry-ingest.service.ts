@@ -6,7 +6,7 @@ import { Transactions } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { GatewayFrames, GatewayLiveStateRepository } from '../gateways/gateway-live-state.repository';
 import { IngestWatermarksRepository } from './ingest-watermarks.repository';
-import type { TelemetryReport } from './telemetry-report';
+import type { SessionReport, TelemetryReport } from './telemetry-report';
 
 interface Pending {
   /** performance.now() (monotonic, ms) of the newest frame. */
@@ -16,6 +16,8 @@ interface Pending {
   /** The socket closed: mark the gateway offline unless a newer connection exists. */
   closed: boolean;
   telemetry?: TelemetryReport;
+  /** The newest `session` frame of this connection since the last write. */
+  session?: SessionReport;
 }
 
 const NOTHING_WRITING: ReadonlyMap<string, Pending> = new Map();
@@ -89,19 +91,20 @@ export class TelemetryIngest implements OnModuleInit, OnApplicationBootstrap, On
     return this.continuous;
   }
 
-  /** A heartbeat, or a telemetry frame (which is also a heartbeat). */
-  record(gatewayId: string, seq: string, telemetry?: TelemetryReport): void {
+  /** A heartbeat, or a telemetry or session frame (each also a heartbeat). */
+  record(gatewayId: string, seq: string, telemetry?: TelemetryReport, session?: SessionReport): void {
     const entry = this.pending.get(gatewayId);
     const frameAt = performance.now();
     // A late frame of a replaced connection never displaces what the newer one sent.
     if (entry && BigInt(seq) < BigInt(entry.seq)) return;
     if (!entry || entry.seq !== seq) {
-      this.pending.set(gatewayId, { frameAt, seq, closed: false, telemetry });
+      this.pending.set(gatewayId, { frameAt, seq, closed: false, telemetry, session });
       return;
     }
     entry.frameAt = frameAt;
     entry.closed = false;
     entry.telemetry = mergeReports(entry.telemetry, telemetry);
+    if (session) entry.session = session;
   }
 
   /** The socket with this sequence number closed. */
@@ -140,7 +143,10 @@ export class TelemetryIngest implements OnModuleInit, OnApplicationBootstrap, On
       for (const [id, entry] of batch) {
         const newer = this.pending.get(id);
         if (!newer) this.pending.set(id, entry);
-        else if (newer.seq === entry.seq) newer.telemetry = mergeReports(entry.telemetry, newer.telemetry);
+        else if (newer.seq === entry.seq) {
+          newer.telemetry = mergeReports(entry.telemetry, newer.telemetry);
+          newer.session ??= entry.session;
+        }
       }
       throw new Error(`${batch.size} gateway(s) kept for the next flush: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
@@ -161,6 +167,7 @@ export class TelemetryIngest implements OnModuleInit, OnApplicationBootstrap, On
       memory: p.telemetry?.memory_mb ?? null,
       cameras: p.telemetry?.camera_recording_status ?? null,
       network: p.telemetry?.network_throughput ?? null,
+      session: p.session ?? null,
     }));
   }
 }

@@ -10,3 +10,8 @@ export interface TelemetryReport {
   camera_recording_status?: Record<string, RecordingStatus>;
   network_throughput?: NetworkThroughput;
 }
+
+/** At most this many capabilities in one session frame. */
+export const MAX_CAPABILITIES = 32;
+
+export type { SessionReport } from '../gateways/gateway-telemetry.entity';

@@ -7,6 +7,7 @@ import { OutageSafeLiveness1796169600000 } from './1796169600000-OutageSafeLiven
 import { GatewayEvents1796192439016 } from './1796192439016-GatewayEvents';
 import { Webhooks1796195594543 } from './1796195594543-Webhooks';
 import { LiveStateWithGateway1796400000000 } from './1796400000000-LiveStateWithGateway';
+import { GatewaySessions1796500000000 } from './1796500000000-GatewaySessions';
 
 /** Every migration, in order. New migrations are appended here. */
-export const MIGRATIONS = [InitialSchema1795639646814, PairingGuesses1795640233455, GatewayConnections1795640444181, HeartbeatsBesideTelemetry1795644662146, GatewayCounts1795657492296, OutageSafeLiveness1796169600000, GatewayEvents1796192439016, Webhooks1796195594543, LiveStateWithGateway1796400000000];
+export const MIGRATIONS = [InitialSchema1795639646814, PairingGuesses1795640233455, GatewayConnections1795640444181, HeartbeatsBesideTelemetry1795644662146, GatewayCounts1795657492296, OutageSafeLiveness1796169600000, GatewayEvents1796192439016, Webhooks1796195594543, LiveStateWithGateway1796400000000, GatewaySessions1796500000000];

@@ -93,6 +93,10 @@ export class EventData {
   @ApiPropertyOptional({ type: String, pattern: '^(recording|idle|error)$', maxLength: 9, nullable: true, description: 'camera.recording_status_changed: the status before (recording, idle or error; null on the first report)' })
   from?: string | null;
   @ApiPropertyOptional({ ...RECORDING, description: 'camera.recording_status_changed: the status now' }) to?: string;
+  @ApiPropertyOptional({ ...UUID, description: 'gateway.rebooted: the boot id of its new session' }) boot_id?: string;
+  @ApiPropertyOptional({ ...UUID, description: 'gateway.rebooted: the boot id of the session before' }) previous_boot_id?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, minLength: 1, maxLength: 128, pattern: '\\S', description: 'gateway.rebooted: the firmware its new session declared (null when it declared none)' })
+  firmware?: string | null;
 }
 
 export class EventResponse {
@@ -116,7 +120,7 @@ export class EventResponse {
   @ApiProperty({
     type: EventData,
     description:
-      'By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated` carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`; `actor` when a user request caused the event',
+      'By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated` carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`; `gateway.rebooted` carries `boot_id`, `previous_boot_id`, `firmware`; `actor` when a user request caused the event',
     example: { previous_status: 'online', reason: 'heartbeat_timeout' },
   })
   data: Record<string, unknown>;

@@ -23,6 +23,7 @@ DeliveryEventType = Literal[
     "gateway.enabled",
     "gateway.deleted",
     "gateway.updated",
+    "gateway.rebooted",
     "camera.recording_status_changed",
 ]
 DeliveryStatus = Literal["pending", "succeeded", "failed"]
@@ -35,6 +36,7 @@ EventType = Literal[
     "gateway.enabled",
     "gateway.deleted",
     "gateway.updated",
+    "gateway.rebooted",
     "camera.recording_status_changed",
 ]
 GatewayStatus = Literal["registered", "online", "offline", "disabled"]
@@ -51,6 +53,7 @@ WebhookEventType = Literal[
     "gateway.enabled",
     "gateway.deleted",
     "gateway.updated",
+    "gateway.rebooted",
     "camera.recording_status_changed",
 ]
 
@@ -300,10 +303,14 @@ class EventData(Model):
 
     actor: EventActor | None = None
     """The user key whose request caused the event"""
+    boot_id: str | None = None
+    """gateway.rebooted: the boot id of its new session"""
     camera_id: str | None = None
     """camera.recording_status_changed: the camera"""
     changes: EventChanges | None = None
     """gateway.updated: what changed"""
+    firmware: str | None = None
+    """gateway.rebooted: the firmware its new session declared (null when it declared none)"""
     from_: str | None = Field(None, alias="from")
     """
     camera.recording_status_changed: the status before (recording, idle or error; null on the first
@@ -311,6 +318,8 @@ class EventData(Model):
     """
     name: str | None = None
     """gateway.registered: its name"""
+    previous_boot_id: str | None = None
+    """gateway.rebooted: the boot id of the session before"""
     previous_status: str | None = None
     """
     Status events and gateway.deleted: the status before (registered, online, offline or disabled)
@@ -332,8 +341,9 @@ class EventResponse(Model):
     data: EventData
     """
     By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated`
-    carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`; `actor`
-    when a user request caused the event
+    carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`;
+    `gateway.rebooted` carries `boot_id`, `previous_boot_id`, `firmware`; `actor` when a user
+    request caused the event
     """
     gateway_id: str
     id: str
