@@ -8,13 +8,17 @@ import type { GatewayFrames, GatewayLiveStateRepository } from '../gateways/gate
 import type { IngestWatermarksRepository } from './ingest-watermarks.repository';
 import { TelemetryIngest } from './telemetry-ingest.service';
 
-/** The two repositories the ingest writes through, replaced by recorders (failing `fail` times first). */
-function fakes(fail = 0) {
+/**
+ * The two repositories the ingest writes through, replaced by recorders (failing `fail` times
+ * first); `whileWriting` runs inside every write, as frames that arrive while it is in flight.
+ */
+function fakes(fail = 0, whileWriting: () => void = () => undefined) {
   const writes: GatewayFrames[][] = [];
   const watermarks: { instance: string; continuous: boolean }[] = [];
   let failures = fail;
   const liveState = {
     applyFrames: jest.fn(async (frames: GatewayFrames[]) => {
+      whileWriting();
       if (failures > 0) {
         failures--;
         throw new Error('connection lost');
@@ -125,6 +129,18 @@ describe('TelemetryIngest', () => {
     ingest.record('a', '1', { cpu_percent: 30 });
     await ingest.flush();
     expect(writes).toEqual([[expect.objectContaining({ id: 'a', cpu: 30, memory: 5 })]]);
+  });
+
+  it('keeps the session of a failed batch when frames of the same connection arrive while it fails', async () => {
+    const session = { boot_id: '3f0c9a1e-5b7d-4e2a-9c8f-1d2e3f4a5b6c', capabilities: ['commands.v1'] };
+    let ingest: TelemetryIngest | undefined;
+    const f = fakes(1, () => ingest?.record('a', '1', { cpu_percent: 5 }));
+    ingest = f.ingest;
+    ingest.record('a', '1', undefined, session);
+    await ingest.flush();
+    expect(f.writes).toHaveLength(0);
+    await ingest.flush();
+    expect(f.writes).toEqual([[expect.objectContaining({ id: 'a', cpu: 5, session })]]);
   });
 
   it('tells the watermark whether its writes have succeeded without a break, and says when they are current', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { expectErrorBody } from '../support/http';
 import { expectNoSecretsInLogs, expectRunning, FAST_INTERVALS, Instance, killAll, newAdminKey, startInstance } from '../support/instances';
@@ -62,6 +63,11 @@ describe('a PostgreSQL outage under two instances', () => {
     ).json();
     secrets.add(viewer.key).add(sha256(viewer.key));
     const watcher = watchStatuses([a.baseUrl, b.baseUrl], adminKey, (id) => fleet.some((g) => g.id === id && g.open));
+    // The first gateway declares a session before the outage and a new boot during it, with
+    // telemetry before and after the new one: the reboot is recorded once the database is back.
+    const [bootBefore, bootDuring] = [randomUUID(), randomUUID()];
+    expect(fleet[0].sendSession(bootBefore)).toBe(true);
+    await eventually(async () => (await storedBootId(cluster.databaseUrl, fleet[0].id)) === bootBefore, 10_000, 100);
 
     await cluster.stop();
     const outageStarted = Date.now();
@@ -75,6 +81,8 @@ describe('a PostgreSQL outage under two instances', () => {
       }
       expect((await get(`${instance.baseUrl}/readyz`)).status).toBe(503);
     }
+    await sleep(1000);
+    expect(fleet[0].sendSession(bootDuring)).toBe(true);
     await sleep(OUTAGE_MS - (Date.now() - outageStarted));
     for (const instance of [a, b]) expect((await get(`${instance.baseUrl}/readyz`)).status).toBe(503);
     const sentDuringOutage = fleet.map((g) => g.lastSent);
@@ -96,6 +104,10 @@ describe('a PostgreSQL outage under two instances', () => {
     // Nor did the event log record an outage of any of them.
     const offline = await get(`${a.baseUrl}/api/v1/events?type=gateway.offline&limit=1000`, adminKey);
     expect(offline.body.data).toEqual([]);
+    const rebooted = await get(`${a.baseUrl}/api/v1/events?type=gateway.rebooted&limit=1000`, adminKey);
+    expect(rebooted.body.data.map((e: { gateway_id: string; data: unknown }) => [e.gateway_id, e.data])).toEqual([
+      [fleet[0].id, { boot_id: bootDuring, previous_boot_id: bootBefore, firmware: null }],
+    ]);
     expect(report.answers.get(200)).toBeGreaterThan(0);
     expect(fleet.flatMap((g) => g.closes)).toEqual([]);
     expectRunning(a);
@@ -128,6 +140,18 @@ describe('a PostgreSQL outage under two instances', () => {
     expectNoSecretsInLogs([a, b], secrets);
   });
 });
+
+/** The boot id of the gateway's last session, as stored (the API does not show sessions yet). */
+async function storedBootId(url: string, gatewayId: string): Promise<string | null> {
+  const db = new Client({ connectionString: url });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ boot_id: string | null }>('SELECT boot_id FROM gateway_telemetry WHERE gateway_id = $1', [gatewayId]);
+    return rows[0]?.boot_id ?? null;
+  } finally {
+    await db.end();
+  }
+}
 
 async function listeningSessions(url: string): Promise<number> {
   const client = new Client({ connectionString: url });

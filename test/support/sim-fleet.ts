@@ -84,6 +84,13 @@ export class SimGateway {
     return n;
   }
 
+  /** A `session` frame (v1.3) with this boot id now; false when no socket is open. */
+  sendSession(bootId: string): boolean {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify({ event: 'session', data: { boot_id: bootId, capabilities: ['commands.v1'] } }));
+    return true;
+  }
+
   /** The gateway closes its own socket (and does not reconnect). */
   stop(): void {
     this.stopped = true;
