@@ -11,6 +11,7 @@
 import { createServer } from 'node:http';
 import { Client } from 'pg';
 import { WebSocketServer } from 'ws';
+import { exitOnSignals } from './lib/bare-server';
 import { sha256 } from './lib/seed';
 
 const PATH = /^\/api\/v1\/gateways\/([^/]+)\/ws$/;
@@ -61,10 +62,4 @@ main().catch((e: unknown) => {
   process.stderr.write(`connect-baseline: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });
-const stop = () => {
-  for (const ws of wss.clients) ws.terminate();
-  server.close(() => process.exit(0));
-  setTimeout(() => process.exit(0), 2000).unref();
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+exitOnSignals(server, wss);

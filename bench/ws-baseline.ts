@@ -12,6 +12,7 @@
  */
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
+import { exitOnSignals } from './lib/bare-server';
 import { validateHeartbeat, validateTelemetry } from '../src/gateway-link/frames';
 
 const PATH = /^\/api\/v1\/gateways\/([^/]+)\/ws$/;
@@ -68,10 +69,4 @@ server.on('upgrade', (req, socket, head) => {
 });
 
 server.listen(Number(process.env.PORT ?? 3200), '127.0.0.1', () => process.stdout.write(`ws-baseline listening on ${process.env.PORT}\n`));
-const stop = () => {
-  for (const ws of wss.clients) ws.terminate();
-  server.close(() => process.exit(0));
-  setTimeout(() => process.exit(0), 2000).unref();
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+exitOnSignals(server, wss);
