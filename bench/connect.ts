@@ -33,7 +33,7 @@ const HOLD_N = Math.round(num('BENCH_HOLD_N', 18_000, 0));
 const HOLD_S = num('BENCH_HOLD_S', 60, 10);
 const CLIENTS = Math.round(num('BENCH_CONNECT_CLIENTS', 4, 1));
 /** Bursts per server, alternating baseline and service (ABBA…), each on a new process. */
-const ROUNDS = Math.round(num('BENCH_CONNECT_ROUNDS', 3, 1));
+const ROUNDS = Math.round(num('BENCH_CONNECT_ROUNDS', 3, 0));
 const HELLO_WITHIN_MS = 10_000;
 const MIN_RATIO = 0.5;
 const HEARTBEAT_MS = 10_000;
@@ -69,6 +69,8 @@ interface HoldRun {
   serverCpu: number;
   closes: Record<string, number>;
   refusals: Record<string, number>;
+  /** The service's event-loop delay during the hold (its nodejs_eventloop_lag_* metrics, in ms). */
+  loopLagMs: { p99: number; max: number };
   /** Row updates during the hold, and how many of them were HOT (no index entry written). */
   updates: Record<string, { updated: number; hot: number }>;
 }
@@ -96,10 +98,13 @@ async function tableUpdates(databaseUrl: string): Promise<Record<string, { updat
   });
 }
 
-async function metric(port: number, name: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+function metricValue(text: string, name: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${name} `));
   return line ? Number(line.split(' ')[1]) : Number.NaN;
+}
+
+async function metric(port: number, name: string): Promise<number> {
+  return metricValue(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), name);
 }
 
 async function burst(ctx: Context, which: BurstRun['server'], gateways: FleetGatewayRef[], databaseUrl: string): Promise<BurstRun> {
@@ -160,7 +165,7 @@ async function hold(ctx: Context, gateways: FleetGatewayRef[], databaseUrl: stri
     await sleep(HEARTBEAT_MS + 2000); // every gateway has sent its first periodic frame
     const rssConnectedBytes = rssBytes(server.pid);
     const poller = new LagPoller(server.baseUrl, gateways.slice(0, settings.wsLagSample).map((g) => g.id), epoch);
-    const rowsBefore = await metric(metricsPort, 'novavms_flush_rows_sum');
+    const rowsBefore = await metric(metricsPort, 'novavms_flush_rows_sum'); // also restarts the event-loop delay histogram
     const before = await fleet.stats();
     const updatesBefore = await tableUpdates(databaseUrl);
     const meters = { server: new CpuMeter(() => [server.pid]).begin(), pg: new CpuMeter(ctx.pg.pids).begin() };
@@ -177,7 +182,9 @@ async function hold(ctx: Context, gateways: FleetGatewayRef[], databaseUrl: stri
     const updates = Object.fromEntries(
       Object.entries(updatesAfter).map(([t, u]) => [t, { updated: u.updated - (updatesBefore[t]?.updated ?? 0), hot: u.hot - (updatesBefore[t]?.hot ?? 0) }]),
     );
-    const flushedRows = (await metric(metricsPort, 'novavms_flush_rows_sum')) - rowsBefore;
+    const metricsText = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    const flushedRows = metricValue(metricsText, 'novavms_flush_rows_sum') - rowsBefore;
+    const loopLagMs = { p99: metricValue(metricsText, 'nodejs_eventloop_lag_p99_seconds') * 1000, max: metricValue(metricsText, 'nodejs_eventloop_lag_max_seconds') * 1000 };
     const pgCpuMs = (pgCpu / 100) * seconds * 1000;
     const run: HoldRun = {
       n: gateways.length,
@@ -198,6 +205,7 @@ async function hold(ctx: Context, gateways: FleetGatewayRef[], databaseUrl: stri
       closes: since(after.closes, before.closes),
       refusals: since(after.refusals, before.refusals),
       updates,
+      loopLagMs,
     };
     log(`hold: RSS ${fmt(run.rssPerConnBytes / 1024, 1)} KiB/conn, lag p99 ${fmt(run.lag?.p99)} ms, ${fmt(run.framesPerS)} frames/s, ${flushedRows} rows flushed, PG ${fmt(pgCpu)} %`);
     return run;
@@ -226,13 +234,14 @@ export async function runConnect(ctx: Context): Promise<ConnectResult> {
     const of = (which: BurstRun['server']) => runs.find((r) => r.server === which)!.perSecond;
     ratios.push(ratio(of('service'), of('baseline')));
   }
-  const result: ConnectResult = { bursts, ratios, ratio: summarize(ratios).p50 };
+  const result: ConnectResult = { bursts, ratios, ratio: ratios.length ? summarize(ratios).p50 : Number.NaN };
   if (HOLD_N > 0) result.hold = await hold(ctx, gateways.slice(0, HOLD_N), db.url);
   await dropDb();
   return result;
 }
 
 export function connectTargets(r: ConnectResult): Target[] {
+  if (r.bursts.length === 0) return [];
   const services = r.bursts.filter((b) => b.server === 'service');
   const slowest = Math.max(...services.map((b) => b.lastHelloMs));
   const targets: Target[] = [
@@ -252,7 +261,7 @@ export function renderConnect(r: ConnectResult): string {
   const services = r.bursts.filter((b) => b.server === 'service');
   const slowest = Math.max(...services.map((b) => b.lastHelloMs));
   const allGreeted = services.every((b) => b.greeted === b.n && Object.keys(b.failures).length === 0);
-  const lines = [
+  const lines = r.bursts.length === 0 ? ['## Connect burst and a full instance', '', 'Burst: not run (BENCH_CONNECT_ROUNDS=0).'] : [
     '## Connect burst and a full instance',
     '',
     `Burst: ${BURST_N} paired gateways open their WebSocket at once from ${CLIENTS} processes, ${ROUNDS} rounds per server alternating (ABBA…), each burst on a new server process; "rate" is gateways greeted per second, from the burst's start to the last hello. Targets: service rate ≥ ${MIN_RATIO} × baseline, every hello within ${HELLO_WITHIN_MS / 1000} s, no refusal.`,
@@ -278,7 +287,7 @@ export function renderConnect(r: ConnectResult): string {
       '',
       `Row updates during the hold (pg_stat_user_tables; HOT: no index entry written): ${Object.entries(h.updates)
         .map(([t, u]) => `${t} ${u.updated} (${fmt(u.updated ? (100 * u.hot) / u.updated : 0)} % HOT)`)
-        .join(', ')}.`,
+        .join(', ')}. The service's event loop during the hold: delay p99 ${fmt(h.loopLagMs.p99)} ms, max ${fmt(h.loopLagMs.max)} ms.`,
     );
   }
   return lines.join('\n');

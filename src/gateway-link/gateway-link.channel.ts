@@ -15,6 +15,9 @@ import { validateHeartbeat, validateSession, validateTelemetry, Validated } from
 
 const GATEWAY_WS_PATH = '/api/v1/gateways/{id}/ws';
 
+/** Sockets pinged between two turns of the event loop. */
+const PING_SLICE = 1000;
+
 /** How long a closing socket may take to finish its close handshake before it is cut. */
 const CLOSE_WAIT_MS = 2_000;
 
@@ -148,16 +151,26 @@ export class GatewayLinkChannel implements OnGatewayConnection, OnGatewayDisconn
     return undefined;
   }
 
-  /** TCP keep-alive of the socket (not a heartbeat): a peer that did not answer the previous ping is cut off. */
-  private ping(): void {
-    for (const connection of this.connections.values()) {
-      if (!connection.alive) {
-        this.logger.warn(`gateway ${connection.session.gatewayId} stopped answering pings; terminating`);
-        connection.terminate();
-        continue;
-      }
-      connection.alive = false;
-      connection.ws.ping();
+  /**
+   * TCP keep-alive of the socket (not a heartbeat): a peer that did not answer the previous ping
+   * is cut off. In slices, with the event loop running between them: pinging 18,000 sockets in
+   * one go would hold up every upgrade and frame of the instance for a few hundred ms.
+   */
+  private async ping(): Promise<void> {
+    const all = [...this.connections.values()];
+    for (let i = 0; i < all.length; i += PING_SLICE) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      for (const connection of all.slice(i, i + PING_SLICE)) if (this.connections.get(connection.ws) === connection) this.pingOne(connection);
     }
+  }
+
+  private pingOne(connection: SocketConnection): void {
+    if (!connection.alive) {
+      this.logger.warn(`gateway ${connection.session.gatewayId} stopped answering pings; terminating`);
+      connection.terminate();
+      return;
+    }
+    connection.alive = false;
+    connection.ws.ping();
   }
 }
