@@ -46,8 +46,9 @@ describe('gateway sessions (v1.3)', () => {
     expect((await sock.next()).event).toBe('hello');
     return sock;
   }
+  /** The connection is lost (no close frame, so no offline transition) and the gateway connects again. */
   async function reconnect(sock: GatewaySocket, gw: { id: string; apiKey: string }): Promise<GatewaySocket> {
-    sock.ws.close(1001, 'restarting');
+    sock.ws.terminate();
     await sock.closed;
     return connect(gw);
   }
