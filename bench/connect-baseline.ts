@@ -10,11 +10,9 @@
  */
 import { createServer } from 'node:http';
 import { Client } from 'pg';
-import { WebSocketServer } from 'ws';
-import { exitOnSignals } from './lib/bare-server';
+import { bareWebSocketServer, exitOnSignals, gatewayIdOf, helloFrame, refuseUpgrade } from './lib/bare-server';
 import { sha256 } from './lib/seed';
 
-const PATH = /^\/api\/v1\/gateways\/([^/]+)\/ws$/;
 const keyHashes = new Map<string, string>();
 let ready = false;
 
@@ -23,25 +21,18 @@ const server = createServer((req, res) => {
   res.writeHead(ok ? 200 : 503, { 'Content-Type': 'application/json' });
   res.end(ok ? '{"status":"ok"}' : '{"status":"starting"}');
 });
-const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 64 * 1024, clientTracking: true });
-const refuse = (socket: NodeJS.WritableStream & { end(s: string): void }, status: string) =>
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+const wss = bareWebSocketServer();
 
 server.on('upgrade', (req, socket, head) => {
   socket.on('error', () => undefined);
-  const match = PATH.exec(new URL(req.url ?? '/', 'http://localhost').pathname);
-  if (!match) return refuse(socket, '404 Not Found');
+  const gatewayId = gatewayIdOf(req.url);
+  if (!gatewayId) return refuseUpgrade(socket, '404 Not Found');
   const key = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
-  const want = keyHashes.get(match[1]);
-  if (!key || !want || sha256(key) !== want) return refuse(socket, '401 Unauthorized');
+  const want = keyHashes.get(gatewayId);
+  if (!key || !want || sha256(key) !== want) return refuseUpgrade(socket, '401 Unauthorized');
   wss.handleUpgrade(req, socket, head, (ws) => {
     ws.on('error', () => undefined);
-    ws.send(
-      JSON.stringify({
-        event: 'hello',
-        data: { gateway_id: match[1], heartbeat_interval_s: 10, server_time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') },
-      }),
-    );
+    ws.send(helloFrame(gatewayId));
   });
 });
 

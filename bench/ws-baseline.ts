@@ -11,11 +11,9 @@
  * Env: PORT.
  */
 import { createServer } from 'node:http';
-import { WebSocketServer } from 'ws';
-import { exitOnSignals } from './lib/bare-server';
+import { bareWebSocketServer, exitOnSignals, gatewayIdOf, helloFrame, refuseUpgrade } from './lib/bare-server';
 import { validateHeartbeat, validateTelemetry } from '../src/gateway-link/frames';
 
-const PATH = /^\/api\/v1\/gateways\/([^/]+)\/ws$/;
 const counters = { frames: 0, valid: 0, invalid: 0, connections: 0, closed: 0 };
 
 const server = createServer((req, res) => {
@@ -25,22 +23,13 @@ const server = createServer((req, res) => {
   res.end(body ?? '{"error":"not_found"}');
 });
 
-const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 64 * 1024, clientTracking: true });
+const wss = bareWebSocketServer();
 
 server.on('upgrade', (req, socket, head) => {
-  const match = PATH.exec(new URL(req.url ?? '/', 'http://localhost').pathname);
-  if (!match) {
-    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    return;
-  }
+  const gatewayId = gatewayIdOf(req.url);
+  if (!gatewayId) return refuseUpgrade(socket, '404 Not Found');
   wss.handleUpgrade(req, socket, head, (ws) => {
-    const gatewayId = match[1];
-    ws.send(
-      JSON.stringify({
-        event: 'hello',
-        data: { gateway_id: gatewayId, heartbeat_interval_s: 10, server_time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') },
-      }),
-    );
+    ws.send(helloFrame(gatewayId));
     ws.on('message', (data, isBinary) => {
       counters.frames++;
       if (isBinary) {
