@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { PairedGateway, seedPairedGateways } from '../bench/lib/seed';
 import { bearer } from './support/factories';
-import { sha256 } from './support/gateway-helpers';
 import { SimGateway, sleep } from './support/sim-fleet';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -17,27 +16,18 @@ const RENAMES = 100;
  */
 describe('events are listed within 1 s of their change, under load', () => {
   let t: TestApp;
-  let fleet: { id: string; key: string }[];
+  let fleet: PairedGateway[];
 
   beforeAll(async () => {
     t = await startTestApp({ WS_MAX_FRAMES_PER_S: '100', WS_FRAME_BURST: '100' });
-    const keys = Array.from({ length: GATEWAYS }, () => `gw_${randomBytes(32).toString('base64url')}`);
-    const rows: { id: string; key_hash: string }[] = await t.dataSource.query(
-      `INSERT INTO gateways (org_id, site_id, name, status, version, local_ip, key_hash, paired_at)
-       SELECT $1, $2, 'latency ' || n, 'offline', 'sim-1.0', '192.0.2.10', h, now()
-         FROM unnest($3::text[]) WITH ORDINALITY AS t(h, n)
-       RETURNING id, key_hash`,
-      [t.orgId, t.siteId, keys.map(sha256)],
-    );
-    const byHash = new Map(keys.map((k) => [sha256(k), k]));
-    fleet = rows.map((r) => ({ id: r.id, key: byHash.get(r.key_hash.trim())! }));
+    fleet = await seedPairedGateways(t.databaseUrl, { orgId: t.orgId, siteId: t.siteId }, GATEWAYS);
   });
   afterAll(async () => {
     await t?.close();
   });
 
   it('p99 under 1 s from the PATCH answer to the event in the list', async () => {
-    const streaming = fleet.slice(0, GATEWAYS - 20).map((g) => new SimGateway(g.id, g.key, [t.baseUrl], 0, { everyMs: 250, reconnect: false }));
+    const streaming = fleet.slice(0, GATEWAYS - 20).map((g) => new SimGateway(g.id, g.apiKey, [t.baseUrl], 0, { everyMs: 250, reconnect: false }));
     await Promise.all(streaming.map((g) => g.connect()));
     streaming.forEach((g) => g.startSending());
     // The last 20 connect, send a frame and close (online, then offline) in a loop.
@@ -45,7 +35,7 @@ describe('events are listed within 1 s of their change, under load', () => {
     const churn = Promise.all(
       fleet.slice(GATEWAYS - 20).map(async (g) => {
         while (churning) {
-          const sim = new SimGateway(g.id, g.key, [t.baseUrl], 0, { everyMs: 250, reconnect: false });
+          const sim = new SimGateway(g.id, g.apiKey, [t.baseUrl], 0, { everyMs: 250, reconnect: false });
           await sim.connect();
           sim.send();
           await sleep(100);
