@@ -61,15 +61,13 @@ class _Base(Generic[CoreT]):
     ) -> B:
         """A client with other settings that shares this one's connection pool."""
         core = self._core
-        settings: dict[str, Any] = {
+        settings: dict[str, Any] = {  # the core makes an httpx.Timeout of a number
             "api_key": core.api_key if api_key is None else api_key,
             "base_url": core.base_url,
             "timeout": core.timeout if timeout is None else timeout,
             "retry": core.retry if retry is None else retry,
             "headers": core.headers,
         }
-        if isinstance(settings["timeout"], float | int):
-            settings["timeout"] = httpx.Timeout(settings["timeout"])
         other = object.__new__(type(self))
         other._setup(type(core)(core.http, owns_http=False, **settings))
         return other
