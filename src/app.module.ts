@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { CamerasModule } from './cameras/cameras.module';
+import { CommandsModule } from './commands/commands.module';
 import { InstanceIdentity } from './common/instance-identity';
 import { createRootLogger } from './common/request-logger';
 import { AppConfig } from './config/config';
@@ -56,6 +57,7 @@ export class AppModule {
         PairingModule,
         TelemetryModule,
         PresenceModule,
+        CommandsModule,
         GatewayLinkModule,
       ],
     };

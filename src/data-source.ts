@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { ApiKey } from './auth/api-key.entity';
 import { Camera } from './cameras/camera.entity';
+import { GatewayCommand } from './commands/gateway-command.entity';
 import { AppConfig } from './config/config';
 import { dataSourceOptions } from './database/data-source-options';
 import { EventLogHead } from './events/event-log-head.entity';
@@ -19,7 +20,7 @@ import { Webhook } from './webhooks/webhook.entity';
 import { ServiceInstance } from './telemetry/service-instance.entity';
 
 /** Every table of the schema, by the feature that owns it. The composition root, like app.module.ts. */
-export const ENTITIES = [Org, Site, ApiKey, Gateway, GatewayCount, GatewayTombstone, PairingCode, GatewayTelemetry, PairingGuess, Camera, ServiceInstance, GatewayEvent, EventLogHead, Webhook, WebhookDelivery, WebhookDispatchCursor];
+export const ENTITIES = [Org, Site, ApiKey, Gateway, GatewayCount, GatewayTombstone, PairingCode, GatewayTelemetry, PairingGuess, Camera, ServiceInstance, GatewayEvent, EventLogHead, Webhook, WebhookDelivery, WebhookDispatchCursor, GatewayCommand];
 
 /** The service's TypeORM options: the service, the admin CLI, the TypeORM CLI and the tests use these. */
 export function appDataSourceOptions(config: AppConfig, url: string): DataSourceOptions {

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions, Logger as OrmLogger } from 'typeorm';
 import { ApiKeysRepository } from './auth/api-keys.repository';
 import { CamerasRepository } from './cameras/cameras.repository';
+import { CommandsRepository } from './commands/commands.repository';
 import { EventLogRepository } from './events/event-log.repository';
 import { ENTITIES } from './data-source';
 import { DatabaseModule } from './database/database.module';
@@ -23,6 +24,7 @@ import { WebhooksRepository } from './webhooks/webhooks.repository';
 export const SQL_SNAPSHOTS: { repository: Type; file: string }[] = [
   { repository: ApiKeysRepository, file: 'src/auth/api-keys.repository.sql' },
   { repository: CamerasRepository, file: 'src/cameras/cameras.repository.sql' },
+  { repository: CommandsRepository, file: 'src/commands/commands.repository.sql' },
   { repository: EventLogRepository, file: 'src/events/event-log.repository.sql' },
   { repository: GatewaysRepository, file: 'src/gateways/gateways.repository.sql' },
   { repository: GatewayLiveStateRepository, file: 'src/gateways/gateway-live-state.repository.sql' },

@@ -14,6 +14,6 @@ import { CamerasService } from './cameras.service';
   imports: [TypeOrmModule.forFeature([Camera]), GatewaysModule, SitesModule],
   controllers: [CamerasController],
   providers: [CamerasRepository, CamerasService, { provide: BoundCameras, useExisting: CamerasRepository }],
-  exports: [BoundCameras, CamerasService],
+  exports: [BoundCameras, CamerasService, CamerasRepository],
 })
 export class CamerasModule {}

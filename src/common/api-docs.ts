@@ -69,9 +69,11 @@ export interface EndpointDoc {
   summary: string;
   description: string;
   /** API version the operation appeared in. */
-  since: '1.0' | '1.1' | '1.2';
+  since: '1.0' | '1.1' | '1.2' | '1.3';
   /** The success response. */
   status: 200 | 201 | 202 | 204;
+  /** A second success response (an idempotent replay answered 200 where a new object is 201). */
+  alsoStatus?: { status: 200; description: string };
   type?: Type<unknown>;
   responseDescription?: string;
   example?: unknown;
@@ -110,6 +112,9 @@ export function ApiEndpoint(doc: EndpointDoc): MethodDecorator {
       ...(doc.example !== undefined ? { example: doc.example } : {}),
     }),
   ];
+  if (doc.alsoStatus) {
+    decorators.push(ApiResponse({ status: doc.alsoStatus.status, description: doc.alsoStatus.description, ...(doc.type ? { type: doc.type } : {}) }));
+  }
   const errors: Partial<Record<ErrorCode, string>> = doc.noDatabase
     ? doc.errors
     : { service_unavailable: 'The database is busy or unreachable; retry after Retry-After seconds', ...doc.errors };

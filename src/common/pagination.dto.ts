@@ -5,7 +5,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { parseDecimalInteger } from './integer';
 
 /** Query strings arrive as text: only a plain decimal integer becomes a number; anything else fails IsInt. */
-const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' ? (parseDecimalInteger(value) ?? value) : value);
+export const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' ? (parseDecimalInteger(value) ?? value) : value);
 
 /** `limit` of a page: 1 to 1000, default 100. */
 export function IsPageLimit(description = 'Page size'): PropertyDecorator {

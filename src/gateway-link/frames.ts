@@ -1,13 +1,13 @@
 import type { ErrorDetail } from '../common/api-error';
 import { isUuid } from '../common/uuid';
+import { isObject, Validated } from '../common/validated';
 import type { NetworkThroughput, RecordingStatus } from '../gateways/gateway-telemetry.entity';
 import { MAX_CAMERAS_PER_FRAME, MAX_CAPABILITIES, SessionReport, TelemetryReport } from '../telemetry/telemetry-report';
 
 const RECORDING_STATUSES: readonly RecordingStatus[] = ['recording', 'idle', 'error'];
 
-export type Validated<T> = { ok: true; value: T } | { ok: false; details: ErrorDetail[] };
+export type { Validated };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** A heartbeat carries nothing: `{}` (or no data at all). */

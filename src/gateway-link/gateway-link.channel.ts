@@ -2,6 +2,9 @@ import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
+import { CommandDelivery, CommandLink } from '../commands/command-delivery.service';
+import { validateAck, validateResultFrame } from '../commands/command-rules';
+import type { ErrorDetail } from '../common/api-error';
 import { PeriodicTask } from '../common/periodic-task';
 import { isoUtc } from '../common/time';
 import { AppConfig } from '../config/config';
@@ -23,8 +26,8 @@ const CLOSE_WAIT_MS = 2_000;
 
 const invalid = (event: string, result: Validated<unknown> & { ok: false }): ErrorFrame => errorFrame(`Invalid ${event} frame`, result.details);
 
-/** A gateway's socket as presence sees it; answers pings to stay alive (see ping). */
-class SocketConnection implements LiveConnection {
+/** A gateway's socket as presence and commands see it; answers pings to stay alive (see ping). */
+class SocketConnection implements LiveConnection, CommandLink {
   /** Answered the last ping. */
   alive = true;
   /** The service ended the connection (a shutdown, a replacement, a disable, a dead peer). */
@@ -44,6 +47,23 @@ class SocketConnection implements LiveConnection {
       }),
     );
     ws.on('pong', () => (this.alive = true));
+  }
+
+  get gatewayId(): string {
+    return this.session.gatewayId;
+  }
+
+  get seq(): string {
+    return this.session.seq;
+  }
+
+  send(event: string, data: unknown): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify({ event, data }));
+  }
+
+  sendError(message: string, details?: ErrorDetail[]): void {
+    const { event, data } = errorFrame(message, details);
+    this.send(event, data);
   }
 
   /** Cuts a peer that stopped answering pings: a lost connection, judged by heartbeat timeout. */
@@ -85,6 +105,7 @@ export class GatewayLinkChannel implements OnGatewayConnection, OnGatewayDisconn
   constructor(
     private readonly registry: ConnectionRegistry,
     private readonly ingest: TelemetryIngest,
+    private readonly commands: CommandDelivery,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
   ) {
@@ -121,6 +142,7 @@ export class GatewayLinkChannel implements OnGatewayConnection, OnGatewayDisconn
     if (this.connections.get(connection.ws) !== connection) return;
     this.connections.delete(connection.ws);
     this.registry.remove(connection, closedByGateway);
+    this.commands.detached(connection);
   }
 
   @SubscribeMessage('heartbeat')
@@ -146,8 +168,30 @@ export class GatewayLinkChannel implements OnGatewayConnection, OnGatewayDisconn
   session(@ConnectedSocket() ws: WebSocket, @MessageBody() data: unknown): ErrorFrame | undefined {
     const result = validateSession(data);
     if (!result.ok) return invalid('session', result);
-    const session = this.connections.get(ws)?.session;
-    if (session) this.ingest.record(session.gatewayId, session.seq, undefined, result.value);
+    const connection = this.connections.get(ws);
+    if (!connection) return undefined;
+    this.ingest.record(connection.gatewayId, connection.seq, undefined, result.value);
+    this.commands.sessionStarted(connection, result.value);
+    return undefined;
+  }
+
+  /** The gateway took (or refused) a command (v1.3); written with the other reports of the moment. */
+  @SubscribeMessage('command_ack')
+  commandAck(@ConnectedSocket() ws: WebSocket, @MessageBody() data: unknown): ErrorFrame | undefined {
+    const result = validateAck(data);
+    if (!result.ok) return invalid('command_ack', result);
+    const connection = this.connections.get(ws);
+    if (connection) this.commands.ack(connection, result.value);
+    return undefined;
+  }
+
+  /** A command's outcome (v1.3); answered `command_result_received` once it is committed. */
+  @SubscribeMessage('command_result')
+  commandResult(@ConnectedSocket() ws: WebSocket, @MessageBody() data: unknown): ErrorFrame | undefined {
+    const result = validateResultFrame(data);
+    if (!result.ok) return invalid('command_result', result);
+    const connection = this.connections.get(ws);
+    if (connection) this.commands.result(connection, result.value);
     return undefined;
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CommandsModule } from '../commands/commands.module';
 import { GatewaysModule } from '../gateways/gateways.module';
 import { PresenceModule } from '../presence/presence.module';
 import { TelemetryModule } from '../telemetry/telemetry.module';
@@ -7,7 +8,7 @@ import { UpgradeAuthService } from './upgrade-auth.service';
 
 /** The gateway's WebSocket: upgrade auth, frames, close codes (GatewayLinkAdapter is installed by app.factory.ts). */
 @Module({
-  imports: [GatewaysModule, PresenceModule, TelemetryModule],
+  imports: [GatewaysModule, PresenceModule, TelemetryModule, CommandsModule],
   providers: [UpgradeAuthService, GatewayLinkChannel],
 })
 export class GatewayLinkModule {}

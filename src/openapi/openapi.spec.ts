@@ -57,7 +57,7 @@ describe('the committed OpenAPI contract', () => {
       expect(op.description?.length).toBeGreaterThan(10);
       expect(op.tags).toHaveLength(1);
       expect(['public', 'viewer', 'operator', 'admin']).toContain(op['x-required-role']);
-      expect(['1.0', '1.1', '1.2']).toContain(op['x-since']);
+      expect(['1.0', '1.1', '1.2', '1.3']).toContain(op['x-since']);
       if (op['x-required-role'] === 'public') expect(op.security).toEqual([]);
       else expect(op.responses['401']).toBeDefined();
       for (const [status, response] of Object.entries(op.responses)) {

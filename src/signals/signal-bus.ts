@@ -20,7 +20,11 @@ export type Signal =
   /** The same for one gateway, as instances of the previous release send it during a rolling upgrade. */
   | { type: 'gateway.connected'; gatewayId: string; seq: string }
   /** An API key was revoked: caches must forget it. */
-  | { type: 'apiKey.revoked'; keyId: string };
+  | { type: 'apiKey.revoked'; keyId: string }
+  /** Commands were queued for these gateways: whoever holds their sockets sends them (sent by the insert's trigger, at commit). */
+  | { type: 'commands.queued'; gatewayIds: string[] }
+  /** A command reached an end state: reads waiting for it answer (sent by the update's trigger, at commit). */
+  | { type: 'command.finished'; commandId: string };
 
 type Listener = (signal: Signal) => void;
 

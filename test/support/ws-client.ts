@@ -40,11 +40,16 @@ export function connectGateway(baseUrl: string, gatewayId: string, key?: string)
           new Promise((res, rej) => {
             const queued = queue.shift();
             if (queued) return res(queued);
-            const timer = setTimeout(() => rej(new Error('no frame within timeout')), timeoutMs);
-            waiters.push((f) => {
+            const waiter = (f: { event: string; data: any }) => {
               clearTimeout(timer);
               res(f);
-            });
+            };
+            // A waiter that timed out leaves the queue: the next frame goes to whoever asks next.
+            const timer = setTimeout(() => {
+              waiters.splice(waiters.indexOf(waiter), 1);
+              rej(new Error('no frame within timeout'));
+            }, timeoutMs);
+            waiters.push(waiter);
           }),
       }),
     );

@@ -84,9 +84,14 @@ export class EventData {
   @ApiPropertyOptional({ type: EventActor, description: 'The user key whose request caused the event' }) actor?: EventActor;
   @ApiPropertyOptional({ type: String, pattern: '^(registered|online|offline|disabled)$', maxLength: 10, nullable: true, description: 'Status events and gateway.deleted: the status before (registered, online, offline or disabled)', example: 'online' })
   previous_status?: string | null;
-  @ApiPropertyOptional({ ...REASON, description: 'Status events: why (paired, connected, closed_by_gateway, heartbeat_timeout, user_request, database_change)', example: 'heartbeat_timeout' })
+  @ApiPropertyOptional({ ...REASON, description: 'Status events: why (paired, connected, closed_by_gateway, heartbeat_timeout, rebooting, user_request, database_change)', example: 'heartbeat_timeout' })
   reason?: string;
-  @ApiPropertyOptional({ ...STATUS_TEXT, description: 'gateway.registered: the status it was created with' }) status?: string;
+  @ApiPropertyOptional({
+    type: String,
+    enum: [...STATUS_TEXT.enum, 'succeeded', 'failed', 'rejected', 'expired', 'canceled', 'timed_out'],
+    description: 'gateway.registered: the status it was created with; command.*: the status the command ended in',
+  })
+  status?: string;
   @ApiPropertyOptional({ type: String, nullable: true, maxLength: 100, pattern: '\\S', description: 'gateway.registered: its name' }) name?: string | null;
   @ApiPropertyOptional({ type: EventChanges, description: 'gateway.updated: what changed' }) changes?: EventChanges;
   @ApiPropertyOptional({ ...UUID, description: 'camera.recording_status_changed: the camera' }) camera_id?: string;
@@ -97,6 +102,15 @@ export class EventData {
   @ApiPropertyOptional({ ...UUID, description: 'gateway.rebooted: the boot id of the session before' }) previous_boot_id?: string;
   @ApiPropertyOptional({ type: String, nullable: true, minLength: 1, maxLength: 128, pattern: '\\S', description: 'gateway.rebooted: the firmware its new session declared (null when it declared none)' })
   firmware?: string | null;
+  @ApiPropertyOptional({ ...UUID, description: 'command.*: the command; gateway.offline with reason `rebooting`: the gateway.reboot it went offline for' }) command_id?: string;
+  @ApiPropertyOptional({
+    type: String,
+    maxLength: 32,
+    pattern: '^[a-z_]+\\.[a-z_]+$',
+    example: 'gateway.reboot',
+    description: 'command.*: the command type (gateway.reboot, gateway.restart_service, camera.reboot, cameras.discover, network.probe)',
+  })
+  type?: string;
 }
 
 export class EventResponse {
@@ -120,7 +134,7 @@ export class EventResponse {
   @ApiProperty({
     type: EventData,
     description:
-      'By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated` carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`; `gateway.rebooted` carries `boot_id`, `previous_boot_id`, `firmware`; `actor` when a user request caused the event',
+      'By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated` carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`; `gateway.rebooted` carries `boot_id`, `previous_boot_id`, `firmware`; `command.*` carries `command_id`, `type`, `status`; `actor` when a user request caused the event',
     example: { previous_status: 'online', reason: 'heartbeat_timeout' },
   })
   data: Record<string, unknown>;
