@@ -295,6 +295,7 @@ describe('gateway events (v1.2)', () => {
         to: iso(base + 9000),
         online_seconds: 1800 + 3500 + 1600,
         offline_seconds: 200,
+        planned_seconds: 0,
         disabled_seconds: 100,
         uptime_percent: 97.183,
         outages: [

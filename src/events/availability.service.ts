@@ -46,6 +46,7 @@ export class AvailabilityService {
       to: time(to),
       online_seconds: a.online_seconds,
       offline_seconds: a.offline_seconds,
+      planned_seconds: a.planned_seconds,
       disabled_seconds: a.disabled_seconds,
       uptime_percent: a.uptime_percent,
       outages: a.outages.slice(0, MAX_LISTED).map((o) => ({ started_at: time(o.started_at), ended_at: timeOrNull(o.ended_at), duration_seconds: o.duration_seconds, reason: o.reason })),

@@ -10,9 +10,25 @@ describe('availability', () => {
     expect(availability(points, 0, 500)).toEqual({
       online_seconds: 240, // [100,200) + [260,300) + [400,500)
       offline_seconds: 60,
+      planned_seconds: 0,
       disabled_seconds: 100,
       uptime_percent: 80, // 240 / 300: the 100 registered and 100 disabled seconds are left out
       outages: [{ started_at: 200, ended_at: 260, duration_seconds: 60, reason: 'heartbeat_timeout' }],
+    });
+  });
+
+  it('counts an outage begun by an operator\'s reboot as planned: not offline, not in the uptime; it is still listed', () => {
+    const points = [p(0, 'online'), p(100, 'offline', 'rebooting'), p(160, 'online'), p(300, 'offline', 'heartbeat_timeout'), p(340, 'online')];
+    expect(availability(points, 0, 400)).toEqual({
+      online_seconds: 300,
+      offline_seconds: 40,
+      planned_seconds: 60,
+      disabled_seconds: 0,
+      uptime_percent: 88.235, // 300 / 340: the 60 planned seconds are left out
+      outages: [
+        { started_at: 100, ended_at: 160, duration_seconds: 60, reason: 'rebooting' },
+        { started_at: 300, ended_at: 340, duration_seconds: 40, reason: 'heartbeat_timeout' },
+      ],
     });
   });
 
@@ -20,6 +36,7 @@ describe('availability', () => {
     expect(availability([p(1000, 'online')], 500, 1500)).toEqual({
       online_seconds: 500,
       offline_seconds: 0,
+      planned_seconds: 0,
       disabled_seconds: 0,
       uptime_percent: 100,
       outages: [],
@@ -31,6 +48,7 @@ describe('availability', () => {
     expect(availability(points, 250, 1000)).toEqual({
       online_seconds: 600,
       offline_seconds: 150,
+      planned_seconds: 0,
       disabled_seconds: 0,
       uptime_percent: 80,
       outages: [{ started_at: 250, ended_at: 400, duration_seconds: 150, reason: 'heartbeat_timeout' }],
@@ -42,6 +60,7 @@ describe('availability', () => {
     expect(availability(points, 0, 1000)).toEqual({
       online_seconds: 700,
       offline_seconds: 300,
+      planned_seconds: 0,
       disabled_seconds: 0,
       uptime_percent: 70,
       outages: [{ started_at: 700, ended_at: null, duration_seconds: 300, reason: 'closed_by_gateway' }],
@@ -52,6 +71,7 @@ describe('availability', () => {
     expect(availability([p(0, 'offline', 'heartbeat_timeout')], 100, 200)).toEqual({
       online_seconds: 0,
       offline_seconds: 100,
+      planned_seconds: 0,
       disabled_seconds: 0,
       uptime_percent: 0,
       outages: [{ started_at: 100, ended_at: null, duration_seconds: 100, reason: 'heartbeat_timeout' }],
@@ -63,6 +83,7 @@ describe('availability', () => {
     expect(availability(points, 0, 20)).toEqual({
       online_seconds: 10,
       offline_seconds: 10,
+      planned_seconds: 0,
       disabled_seconds: 0,
       uptime_percent: 50,
       outages: [{ started_at: 10, ended_at: 20, duration_seconds: 10, reason: null }],
@@ -75,6 +96,7 @@ describe('availability', () => {
     expect(availability([p(0, 'online'), p(100, 'offline', 'b')], 0, 100)).toEqual({
       online_seconds: 100,
       offline_seconds: 0,
+      planned_seconds: 0,
       disabled_seconds: 0,
       uptime_percent: 100,
       outages: [],
@@ -86,6 +108,7 @@ describe('availability', () => {
     expect(availability(points, 0, 400)).toEqual({
       online_seconds: 200,
       offline_seconds: 200,
+      planned_seconds: 0,
       disabled_seconds: 0,
       uptime_percent: 50,
       outages: [{ started_at: 100, ended_at: 300, duration_seconds: 200, reason: 'closed_by_gateway' }],
@@ -102,6 +125,7 @@ describe('availability', () => {
     expect(availability(points, 0, 40)).toEqual({
       online_seconds: 15,
       offline_seconds: 25,
+      planned_seconds: 0,
       disabled_seconds: 0,
       uptime_percent: 37.5,
       outages: [
@@ -117,6 +141,7 @@ describe('availability', () => {
       expect(availability(points, 0, 200)).toEqual({
         online_seconds: 200,
         offline_seconds: 0,
+        planned_seconds: 0,
         disabled_seconds: 0,
         uptime_percent: 100,
         outages: [],
@@ -128,6 +153,7 @@ describe('availability', () => {
       expect(availability(points, 0, 200)).toEqual({
         online_seconds: 0,
         offline_seconds: 100,
+        planned_seconds: 0,
         disabled_seconds: 0,
         uptime_percent: 0,
         outages: [{ started_at: 100, ended_at: null, duration_seconds: 100, reason: 'closed_by_gateway' }],
@@ -135,6 +161,7 @@ describe('availability', () => {
       expect(availability([p(100, 'offline', 'x'), p(100, 'online')], 100, 200)).toEqual({
         online_seconds: 100,
         offline_seconds: 0,
+        planned_seconds: 0,
         disabled_seconds: 0,
         uptime_percent: 100,
         outages: [],
@@ -151,6 +178,7 @@ describe('availability', () => {
       expect(availability(points, 0, 40)).toEqual({
         online_seconds: 20,
         offline_seconds: 20,
+        planned_seconds: 0,
         disabled_seconds: 0,
         uptime_percent: 50,
         outages: [{ started_at: 10, ended_at: 30, duration_seconds: 20, reason: 'a' }],
@@ -162,11 +190,12 @@ describe('availability', () => {
     expect(availability([p(0, 'registered'), p(50, 'disabled')], 0, 100)).toEqual({
       online_seconds: 0,
       offline_seconds: 0,
+      planned_seconds: 0,
       disabled_seconds: 50,
       uptime_percent: null,
       outages: [],
     });
-    expect(availability([], 0, 100)).toEqual({ online_seconds: 0, offline_seconds: 0, disabled_seconds: 0, uptime_percent: null, outages: [] });
+    expect(availability([], 0, 100)).toEqual({ online_seconds: 0, offline_seconds: 0, planned_seconds: 0, disabled_seconds: 0, uptime_percent: null, outages: [] });
     expect(availability([p(500, 'online')], 0, 100).uptime_percent).toBeNull();
   });
 
@@ -174,6 +203,7 @@ describe('availability', () => {
     expect(availability([p(0, 'online'), p(50, 'deleted')], 0, 100)).toEqual({
       online_seconds: 50,
       offline_seconds: 0,
+      planned_seconds: 0,
       disabled_seconds: 0,
       uptime_percent: 100,
       outages: [],
@@ -186,6 +216,7 @@ describe('availability', () => {
     expect(availability(points, 0, 100)).toEqual({
       online_seconds: 0,
       offline_seconds: 70,
+      planned_seconds: 0,
       disabled_seconds: 30,
       uptime_percent: 0,
       outages: [

@@ -29,6 +29,8 @@ export interface Outage {
 export interface Availability {
   online_seconds: number;
   offline_seconds: number;
+  /** Offline for a reboot an operator asked for (an outage that began with reason `rebooting`): planned, so not downtime. */
+  planned_seconds: number;
   disabled_seconds: number;
   uptime_percent: number | null;
   outages: Outage[];
@@ -63,21 +65,26 @@ export interface Coverage {
   gaps: Gap[];
 }
 
+/** The reason of an outage that an operator's `gateway.reboot` began (v1.3). */
+export const PLANNED_REASON = 'rebooting';
+
 /**
- * How long a gateway was online, offline and disabled within [from, to], its uptime (online over
- * online + offline: disabled, registered and not-yet-existing time are no fault of the link), and
- * its outages. Consecutive offline points make one outage, with the reason of the one that began
+ * How long a gateway was online, offline (unplanned, and planned: a reboot an operator asked
+ * for) and disabled within [from, to], its uptime (online over online + unplanned offline:
+ * disabled, planned, registered and not-yet-existing time are no fault of the link), and its
+ * outages, planned ones included. Consecutive offline points make one outage, with the reason of the one that began
  * it, even when that was before `from`. `points` must be sorted by `at`; one pass, O(n).
  */
 export function availability(points: StatePoint[], from: number, to: number): Availability {
-  const seconds = { online: 0, offline: 0, disabled: 0 };
+  const seconds = { online: 0, offline: 0, disabled: 0, planned: 0 };
   const outages: Outage[] = [];
   let streak: StatePoint | null = null; // the first of the unbroken offline points up to now, in array order
   let run: { start: number; reason: string | null } | null = null; // the offline period going on
   for (const held of holds(points, to)) {
     for (let i = held.first; i <= held.last; i++) streak = points[i].state === 'offline' ? (streak ?? points[i]) : null;
     const { at, state } = points[held.last];
-    if (state === 'online' || state === 'offline' || state === 'disabled') seconds[state] += overlap(at, held.end, from, to);
+    const counted = state === 'offline' && streak!.reason === PLANNED_REASON ? 'planned' : state;
+    if (counted === 'online' || counted === 'offline' || counted === 'disabled' || counted === 'planned') seconds[counted] += overlap(at, held.end, from, to);
     if (state === 'offline') {
       run ??= { start: at, reason: streak!.reason };
     } else if (run) {
@@ -93,6 +100,7 @@ export function availability(points: StatePoint[], from: number, to: number): Av
   return {
     online_seconds: seconds.online,
     offline_seconds: seconds.offline,
+    planned_seconds: seconds.planned,
     disabled_seconds: seconds.disabled,
     uptime_percent: percent(seconds.online, seconds.online + seconds.offline),
     outages,

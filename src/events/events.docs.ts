@@ -47,7 +47,7 @@ export const EVENTS_DOCS = {
     operationId: 'gateways_availability',
     summary: "Get a gateway's availability",
     description:
-      'Seconds online, offline and disabled within a range (default: the last 24 hours), the uptime percentage and every outage, computed exactly from the event log: the same range always gives the same figures. An outage already going at `from` is counted from `from`. Time before the gateway was paired counts nowhere.',
+      'Seconds online, offline, planned (offline for a `gateway.reboot` command, v1.3) and disabled within a range (default: the last 24 hours), the uptime percentage (planned time left out) and every outage, computed exactly from the event log: the same range always gives the same figures. An outage already going at `from` is counted from `from`. Time before the gateway was paired counts nowhere.',
     since: '1.2',
     status: 200,
     type: AvailabilityResponse,
@@ -56,6 +56,7 @@ export const EVENTS_DOCS = {
       to: '2026-04-21T00:00:00Z',
       online_seconds: 85948,
       offline_seconds: 452,
+      planned_seconds: 0,
       disabled_seconds: 0,
       uptime_percent: 99.477,
       outages: [{ started_at: '2026-04-20T03:12:09Z', ended_at: '2026-04-20T03:19:41Z', duration_seconds: 452, reason: 'heartbeat_timeout' }],

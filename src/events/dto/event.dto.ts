@@ -181,9 +181,11 @@ export class AvailabilityResponse {
   @ApiProperty({ ...TIMESTAMP, example: '2026-04-20T00:00:00Z' }) from: string;
   @ApiProperty({ ...TIMESTAMP, example: '2026-04-21T00:00:00Z' }) to: string;
   @ApiProperty({ ...SECONDS, example: 85948 }) online_seconds: number;
-  @ApiProperty({ ...SECONDS, example: 452 }) offline_seconds: number;
+  @ApiProperty({ ...SECONDS, example: 452, description: 'Offline, unplanned' }) offline_seconds: number;
+  @ApiProperty({ ...SECONDS, example: 95, description: 'Offline for a gateway.reboot an operator asked for (outages with reason `rebooting`); not counted in uptime_percent' })
+  planned_seconds: number;
   @ApiProperty({ ...SECONDS, example: 0 }) disabled_seconds: number;
-  @ApiProperty({ ...PERCENT, example: 99.477, description: '100 × online / (online + offline), 3 decimals; null when both are 0' })
+  @ApiProperty({ ...PERCENT, example: 99.477, description: '100 × online / (online + offline), 3 decimals; null when both are 0 (planned time counts in neither)' })
   uptime_percent: number | null;
   @ApiProperty({ type: [OutageResponse], maxItems: MAX_LISTED, description: 'The offline periods within the range, oldest first (at most 10,000; the seconds count them all)' })
   outages: OutageResponse[];
