@@ -42,6 +42,10 @@ export type WebhookList = Schemas['WebhookListResponse'];
 export type WebhookSecret = Schemas['WebhookSecretResponse'];
 export type WebhookDelivery = Schemas['DeliveryResponse'];
 export type WebhookDeliveryList = Schemas['DeliveryListResponse'];
+export type Command = Schemas['CommandResponse'];
+export type CommandList = Schemas['CommandListResponse'];
+export type CommandStatus = Command['status'];
+export type CommandType = Command['type'];
 
 /** `site_id` → `siteId`, at the type level. */
 type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
@@ -67,6 +71,23 @@ export type CreateWebhookParams = Camelize<Schemas['CreateWebhookDto']>;
 export type UpdateWebhookParams = Camelize<Schemas['UpdateWebhookDto']>;
 export type ListWebhooksParams = Query<'webhooks_list'>;
 export type ListDeliveriesParams = Query<'webhooks_deliveries'>;
+type CreateCommandDto = Schemas['CreateCommandDto'];
+/**
+ * `type`, its `params` (sent as they are: `{host, port}`, `{camera_id}`, ...), and optionally
+ * `timeoutS` (default 60) and `expiresInS` (default 300), which the server fills in when absent.
+ */
+export type CreateCommandParams = Camelize<Omit<CreateCommandDto, 'timeout_s' | 'expires_in_s'>> & Partial<Camelize<Pick<CreateCommandDto, 'timeout_s' | 'expires_in_s'>>>;
+export interface CreateCommandOptions {
+  /** Sent as the Idempotency-Key header: the same request with the same key within 24 h returns the same command. */
+  idempotencyKey?: string;
+}
+export type ListCommandsParams = Query<'commands_list'>;
+/** `waitS` (0–30): hold the answer until the command is finished, or this many seconds. */
+export type GetCommandParams = Query<'commands_get'>;
+export interface WaitCommandOptions {
+  /** How long to wait in all, in seconds (default 60). */
+  timeoutS?: number;
+}
 
 /** Every error body the spec documents (`ValidationError`, `NotFoundError`, ...). */
 export type ApiErrorBody = Schemas[Extract<keyof Schemas, `${string}Error`>];
@@ -142,7 +163,11 @@ async function unwrap<T>(operation: string, pending: Promise<Outcome<T>>): Promi
 const byId = (id: string) => ({ params: { path: { id } } });
 
 export class GatewaysApi {
-  constructor(private readonly api: Api) {}
+  constructor(
+    private readonly api: Api,
+    /** The gateways' remote commands: the same object as `novavms.commands` (since 1.3). */
+    readonly commands: CommandsApi = new CommandsApi(api),
+  ) {}
   /** GET /api/v1/gateways (viewer) */
   list(params?: ListGatewaysParams): Promise<GatewayList> {
     return unwrap('gateways_list', this.api.GET('/api/v1/gateways', { params: { query: snake(params) } }));
@@ -174,6 +199,55 @@ export class GatewaysApi {
   /** GET /api/v1/gateways/{id}/availability (viewer, since 1.2) */
   availability(id: string, range?: TimeRangeParams): Promise<Availability> {
     return unwrap('gateways_availability', this.api.GET('/api/v1/gateways/{id}/availability', { params: { path: { id }, query: snake(range) } }));
+  }
+}
+
+/** The statuses a command ends in; `queued`, `sent` and `accepted` are not finished yet. */
+const FINISHED_COMMAND_STATUSES: ReadonlySet<CommandStatus> = new Set<CommandStatus>(['succeeded', 'failed', 'rejected', 'expired', 'canceled', 'timed_out']);
+/** The most `wait_s` the API takes per request. */
+const MAX_WAIT_S = 30;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class CommandsApi {
+  constructor(private readonly api: Api) {}
+  /**
+   * POST /api/v1/gateways/{id}/commands (operator, since 1.3): queues a command for the gateway.
+   * With `idempotencyKey`, repeating the same request returns the same command.
+   */
+  create(gatewayId: string, params: CreateCommandParams, options?: CreateCommandOptions): Promise<Command> {
+    const header = options?.idempotencyKey !== undefined ? { 'Idempotency-Key': options.idempotencyKey } : undefined;
+    return unwrap('commands_create', this.api.POST('/api/v1/gateways/{id}/commands', { params: { path: { id: gatewayId }, header }, body: snake<CreateCommandDto>(params as Camelize<CreateCommandDto>) }));
+  }
+  /** GET /api/v1/gateways/{id}/commands (viewer, since 1.3): oldest first; pass each page's `next_cursor` as `after` to read on. */
+  list(gatewayId: string, params?: ListCommandsParams): Promise<CommandList> {
+    return unwrap('commands_list', this.api.GET('/api/v1/gateways/{id}/commands', { params: { path: { id: gatewayId }, query: snake(params) } }));
+  }
+  /** GET /api/v1/commands/{id} (viewer, since 1.3): with `waitS`, the answer is held until the command is finished or the wait ends. */
+  get(id: string, params?: GetCommandParams): Promise<Command> {
+    return unwrap('commands_get', this.api.GET('/api/v1/commands/{id}', { params: { path: { id }, query: snake(params) } }));
+  }
+  /** POST /api/v1/commands/{id}/cancel (operator, since 1.3): only a `queued` command can be canceled (else 409). */
+  cancel(id: string): Promise<Command> {
+    return unwrap('commands_cancel', this.api.POST('/api/v1/commands/{id}/cancel', byId(id)));
+  }
+  /**
+   * GET /api/v1/commands/{id}?wait_s=... (viewer, since 1.3) until the command is finished
+   * (succeeded, failed, rejected, expired, canceled, timed_out) or `timeoutS` (default 60; the API
+   * waits in whole seconds) has passed, whichever is first, holding each request at most 30 s.
+   * Returns the command as last seen: check its `status`, as running out of time is not an error
+   * (an API error, a 404 say, is thrown as a NovaVMSError).
+   */
+  async wait(id: string, options?: WaitCommandOptions): Promise<Command> {
+    const deadline = Date.now() + Math.max(0, options?.timeoutS ?? 60) * 1000;
+    for (;;) {
+      const started = Date.now();
+      const waitS = Math.min(MAX_WAIT_S, Math.max(0, Math.ceil((deadline - started) / 1000)));
+      const command = await this.get(id, { waitS });
+      if (FINISHED_COMMAND_STATUSES.has(command.status) || deadline - Date.now() < 1000) return command;
+      // An answer that came back early and unfinished (a server that does not hold it): at most one request a second.
+      const elapsed = Date.now() - started;
+      if (elapsed < 1000) await sleep(1000 - elapsed);
+    }
   }
 }
 
@@ -294,6 +368,8 @@ export class HealthApi {
 
 export class NovaVMS {
   readonly gateways: GatewaysApi;
+  /** Remote commands (since 1.3); also reachable as `gateways.commands`. */
+  readonly commands: CommandsApi;
   readonly sites: SitesApi;
   readonly apiKeys: ApiKeysApi;
   readonly cameras: CamerasApi;
@@ -309,7 +385,8 @@ export class NovaVMS {
       fetch: options.fetch,
       headers: { ...options.headers, ...(options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}) },
     });
-    this.gateways = new GatewaysApi(this.raw);
+    this.commands = new CommandsApi(this.raw);
+    this.gateways = new GatewaysApi(this.raw, this.commands);
     this.sites = new SitesApi(this.raw);
     this.apiKeys = new ApiKeysApi(this.raw);
     this.cameras = new CamerasApi(this.raw);

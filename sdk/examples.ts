@@ -3,7 +3,7 @@
  * type-checked (with the misuses below, which must not compile) by `tsc -p sdk/tsconfig.json`,
  * which test/sdk.e2e-spec.ts runs.
  */
-import { NovaVMS, NovaVMSError, type Gateway, type GatewayList, type GatewayTelemetry, type PairedGateway, type PairingCode } from './index';
+import { NovaVMS, NovaVMSError, type Command, type CommandList, type Gateway, type GatewayList, type GatewayTelemetry, type PairedGateway, type PairingCode } from './index';
 
 export async function pageExamples(): Promise<void> {
   const novavms = new NovaVMS({ baseUrl: 'https://novavms.novalien.com', apiKey: 'sk_live_abc123' });
@@ -45,7 +45,27 @@ export async function pageExamples(): Promise<void> {
     }
   }
 
+  // Remote commands (since 1.3), as the spec's code samples write them.
+  const command: Command = await novavms.commands.create('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', {
+    type: 'network.probe',
+    params: { host: '192.168.10.31', port: 554 },
+  });
+  const done: Command = await novavms.commands.wait(command.id);
+  const page: CommandList = await novavms.gateways.commands.list('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { status: 'queued' });
+  await novavms.commands.get('c41d2e8f-6a3b-4f9c-8e1d-5b7a9c2e4f60', { waitS: 30 });
+  await novavms.commands.cancel('c41d2e8f-6a3b-4f9c-8e1d-5b7a9c2e4f60');
+  await novavms.gateways.commands.create('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { type: 'gateway.reboot', timeoutS: 120, expiresInS: 0 }, { idempotencyKey: 'reboot-1' });
+  const reachable: boolean | undefined = done.result?.reachable;
+  const cursor: string = page.next_cursor;
+  void [reachable, cursor];
+
   // Misuse that must not compile.
+  // @ts-expect-error an unknown command type
+  await novavms.commands.create('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { type: 'gateway.shutdown' });
+  // @ts-expect-error the API's snake_case names are not the SDK's arguments
+  await novavms.commands.create('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { type: 'gateway.reboot', timeout_s: 10 });
+  // @ts-expect-error an unknown status filter
+  await novavms.commands.list('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { status: 'running' });
   // @ts-expect-error the API's snake_case names are not the SDK's arguments
   await novavms.gateways.generatePairingCode({ name: 'x', site_id: 'b5e9f3a1-2c4d-4e6f-8a1b-3c5d7e9f1a2b' });
   // @ts-expect-error siteId is required

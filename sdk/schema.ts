@@ -122,6 +122,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/commands/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a command
+         * @description One command. With `wait_s` (1–30) the answer is held until the command is finished or the wait ends, whichever is first; the status then says which.
+         */
+        get: operations["commands_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commands/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a queued command
+         * @description Only a `queued` command can be canceled: one already sent may be running on the gateway. Recorded as a `command.canceled` event with the actor.
+         */
+        post: operations["commands_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -199,11 +239,35 @@ export interface paths {
         };
         /**
          * Get a gateway's availability
-         * @description Seconds online, offline and disabled within a range (default: the last 24 hours), the uptime percentage and every outage, computed exactly from the event log: the same range always gives the same figures. An outage already going at `from` is counted from `from`. Time before the gateway was paired counts nowhere.
+         * @description Seconds online, offline, planned (offline for a `gateway.reboot` command, v1.3) and disabled within a range (default: the last 24 hours), the uptime percentage (planned time left out) and every outage, computed exactly from the event log: the same range always gives the same figures. An outage already going at `from` is counted from `from`. Time before the gateway was paired counts nowhere.
          */
         get: operations["gateways_availability"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateways/{id}/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a gateway's commands
+         * @description Oldest first; filter by `status`, page with `after` (the `next_cursor` of the previous page) and `limit`.
+         */
+        get: operations["commands_list"];
+        put?: never;
+        /**
+         * Send a command to a gateway
+         * @description Queues a command; the instance holding the gateway's socket sends it at once, or when the gateway connects within `expires_in_s`. The gateway acknowledges (`accepted` or `rejected`) and reports the result; no result within `timeout_s` of `sent_at` is `timed_out`. Types: `gateway.reboot` (succeeds when the gateway comes back with a new boot id), `gateway.restart_service`, `camera.reboot {camera_id}`, `cameras.discover {timeout_s?}`, `network.probe {host, port}`. With an `Idempotency-Key`, the same request within 24 h returns the same command (200) and another request with that key is 409. Only a gateway that declared `commands.v1` in its session frame takes commands; at most 16 unfinished per gateway. Each end state is an event (`command.succeeded`, ...), delivered by webhooks (docs/commands.md).
+         */
+        post: operations["commands_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -512,6 +576,7 @@ export interface components {
             from: string;
             /**
              * Format: int64
+             * @description Offline, unplanned
              * @example 452
              */
             offline_seconds: number;
@@ -523,13 +588,19 @@ export interface components {
             /** @description The offline periods within the range, oldest first (at most 10,000; the seconds count them all) */
             outages: components["schemas"]["OutageResponse"][];
             /**
+             * Format: int64
+             * @description Offline for a gateway.reboot an operator asked for (outages with reason `rebooting`); not counted in uptime_percent
+             * @example 95
+             */
+            planned_seconds: number;
+            /**
              * Format: date-time
              * @example 2026-04-21T00:00:00Z
              */
             to: string;
             /**
              * Format: double
-             * @description 100 × online / (online + offline), 3 decimals; null when both are 0
+             * @description 100 × online / (online + offline), 3 decimals; null when both are 0 (planned time counts in neither)
              * @example 99.477
              */
             uptime_percent: number | null;
@@ -553,6 +624,186 @@ export interface components {
             name: string;
             /** Format: uuid */
             site_id: string;
+        };
+        CommandActor: {
+            /** Format: uuid */
+            key_id: string;
+            /** @example NOC operator */
+            key_name: string | null;
+        };
+        CommandListResponse: {
+            /** @description At most `limit` commands, oldest first */
+            data: components["schemas"]["CommandResponse"][];
+            /**
+             * @description Pass as `after` to read on
+             * @example 1043
+             */
+            next_cursor: string;
+        };
+        CommandResponse: {
+            /** Format: date-time */
+            accepted_at: string | null;
+            actor: components["schemas"]["CommandActor"];
+            /**
+             * Format: int32
+             * @description How many times it was sent (a resend after a reconnect adds one)
+             * @example 1
+             */
+            attempt: number;
+            /** Format: date-time */
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * @description Why it did not succeed
+             * @example null
+             */
+            error: {
+                /** @description `rejected`, `expired`, `canceled`, `timed_out`, `invalid_result`, or the gateway's own code */
+                code: string;
+                message: string;
+            } | null;
+            /**
+             * Format: date-time
+             * @description A command not sent by then expires
+             */
+            expires_at: string;
+            /** Format: uuid */
+            gateway_id: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description A result that came after `timed_out`: `{status, result, error, received_at}` (the status stays `timed_out`)
+             * @example null
+             */
+            late_result: {
+                error: {
+                    /** @description `rejected`, `expired`, `canceled`, `timed_out`, `invalid_result`, or the gateway's own code */
+                    code: string;
+                    message: string;
+                } | null;
+                /** Format: date-time */
+                received_at: string;
+                result: {
+                    /**
+                     * Format: uuid
+                     * @description gateway.reboot: the boot id it came back with
+                     */
+                    boot_id?: string;
+                    /** @description cameras.discover: what answered on the network */
+                    devices?: {
+                        address: string;
+                        /**
+                         * Format: uuid
+                         * @description The camera it is, as the gateway matched it
+                         */
+                        camera_id: string | null;
+                        mac: string | null;
+                        /** @description As the device reports it */
+                        manufacturer: string | null;
+                        /** @description As the device reports it */
+                        model: string | null;
+                        /** @description Its ONVIF device service address */
+                        onvif_xaddr: string | null;
+                    }[];
+                    /** @description network.probe: how long the connect took */
+                    latency_ms?: number | null;
+                    /**
+                     * Format: uuid
+                     * @description gateway.reboot: the boot id it had when sent the command
+                     */
+                    previous_boot_id?: string;
+                    /** @description network.probe: a TCP connection was made */
+                    reachable?: boolean;
+                } | null;
+                /** @enum {string} */
+                status: "succeeded" | "failed";
+            } | null;
+            /**
+             * @description As validated, with defaults filled in
+             * @example {
+             *       "host": "192.168.10.31",
+             *       "port": 554
+             *     }
+             */
+            params: {
+                /**
+                 * Format: uuid
+                 * @description camera.reboot: a camera bound to this gateway
+                 */
+                camera_id?: string;
+                /** @description network.probe: a host name or IP address, as the gateway resolves it */
+                host?: string;
+                /**
+                 * Format: int32
+                 * @description network.probe: the TCP port
+                 */
+                port?: number;
+                /**
+                 * Format: int32
+                 * @description cameras.discover: seconds to listen (default 10)
+                 */
+                timeout_s?: number;
+            };
+            /**
+             * @description `cameras.discover`: `{devices}`; `network.probe`: `{reachable, latency_ms}`; `gateway.reboot`: `{boot_id, previous_boot_id}`; otherwise null
+             * @example {
+             *       "latency_ms": 3.2,
+             *       "reachable": true
+             *     }
+             */
+            result: {
+                /**
+                 * Format: uuid
+                 * @description gateway.reboot: the boot id it came back with
+                 */
+                boot_id?: string;
+                /** @description cameras.discover: what answered on the network */
+                devices?: {
+                    address: string;
+                    /**
+                     * Format: uuid
+                     * @description The camera it is, as the gateway matched it
+                     */
+                    camera_id: string | null;
+                    mac: string | null;
+                    /** @description As the device reports it */
+                    manufacturer: string | null;
+                    /** @description As the device reports it */
+                    model: string | null;
+                    /** @description Its ONVIF device service address */
+                    onvif_xaddr: string | null;
+                }[];
+                /** @description network.probe: how long the connect took */
+                latency_ms?: number | null;
+                /**
+                 * Format: uuid
+                 * @description gateway.reboot: the boot id it had when sent the command
+                 */
+                previous_boot_id?: string;
+                /** @description network.probe: a TCP connection was made */
+                reachable?: boolean;
+            } | null;
+            /**
+             * Format: date-time
+             * @description When the gateway was first sent it: the `timeout_s` clock starts here
+             */
+            sent_at: string | null;
+            /**
+             * @example succeeded
+             * @enum {string}
+             */
+            status: "queued" | "sent" | "accepted" | "succeeded" | "failed" | "rejected" | "expired" | "canceled" | "timed_out";
+            /**
+             * Format: int32
+             * @example 60
+             */
+            timeout_s: number;
+            /**
+             * @example network.probe
+             * @enum {string}
+             */
+            type: "gateway.reboot" | "gateway.restart_service" | "camera.reboot" | "cameras.discover" | "network.probe";
         };
         ConflictError: {
             /**
@@ -607,6 +858,51 @@ export interface components {
              */
             site_id: string;
         };
+        CreateCommandDto: {
+            /**
+             * Format: int32
+             * @description Seconds it may wait, queued, for the gateway to connect; 0: only if the gateway is online now (else 409)
+             * @default 300
+             */
+            expires_in_s: number;
+            /**
+             * @description By type: none for `gateway.reboot` and `gateway.restart_service`; `{camera_id}` for `camera.reboot`; `{timeout_s?}` for `cameras.discover`; `{host, port}` for `network.probe`. At most 8 KiB.
+             * @example {
+             *       "host": "192.168.10.31",
+             *       "port": 554
+             *     }
+             */
+            params?: {
+                /**
+                 * Format: uuid
+                 * @description camera.reboot: a camera bound to this gateway
+                 */
+                camera_id?: string;
+                /** @description network.probe: a host name or IP address, as the gateway resolves it */
+                host?: string;
+                /**
+                 * Format: int32
+                 * @description network.probe: the TCP port
+                 */
+                port?: number;
+                /**
+                 * Format: int32
+                 * @description cameras.discover: seconds to listen (default 10)
+                 */
+                timeout_s?: number;
+            };
+            /**
+             * Format: int32
+             * @description Seconds the gateway has to finish, from `sent_at`
+             * @default 60
+             */
+            timeout_s: number;
+            /**
+             * @example network.probe
+             * @enum {string}
+             */
+            type: "gateway.reboot" | "gateway.restart_service" | "camera.reboot" | "cameras.discover" | "network.probe";
+        };
         CreatedApiKeyResponse: {
             /** Format: date-time */
             created_at: string;
@@ -642,7 +938,7 @@ export interface components {
              *       "gateway.online"
              *     ]
              */
-            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed")[];
+            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out")[];
             /** Format: uuid */
             id: string;
             /**
@@ -674,7 +970,7 @@ export interface components {
              *       "gateway.online"
              *     ]
              */
-            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed")[];
+            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out")[];
             /** @description Deliver only events of these sites; omit or null for every site of the org (a site-scoped key must name its own sites) */
             site_ids?: string[] | null;
             /**
@@ -722,7 +1018,7 @@ export interface components {
              * @example gateway.offline
              * @enum {string}
              */
-            event_type: "webhook.test" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed";
+            event_type: "webhook.test" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out";
             /** Format: uuid */
             id: string;
             /**
@@ -777,6 +1073,11 @@ export interface components {
             camera_id?: string;
             /** @description gateway.updated: what changed */
             changes?: components["schemas"]["EventChanges"];
+            /**
+             * Format: uuid
+             * @description command.*: the command; gateway.offline with reason `rebooting`: the gateway.reboot it went offline for
+             */
+            command_id?: string;
             /** @description gateway.rebooted: the firmware its new session declared (null when it declared none) */
             firmware?: string | null;
             /** @description camera.recording_status_changed: the status before (recording, idle or error; null on the first report) */
@@ -794,20 +1095,25 @@ export interface components {
              */
             previous_status?: string | null;
             /**
-             * @description Status events: why (paired, connected, closed_by_gateway, heartbeat_timeout, user_request, database_change)
+             * @description Status events: why (paired, connected, closed_by_gateway, heartbeat_timeout, rebooting, user_request, database_change)
              * @example heartbeat_timeout
              */
             reason?: string;
             /**
-             * @description gateway.registered: the status it was created with
+             * @description gateway.registered: the status it was created with; command.*: the status the command ended in
              * @enum {string}
              */
-            status?: "registered" | "online" | "offline" | "disabled";
+            status?: "registered" | "online" | "offline" | "disabled" | "succeeded" | "failed" | "rejected" | "expired" | "canceled" | "timed_out";
             /**
              * @description camera.recording_status_changed: the status now
              * @enum {string}
              */
             to?: "recording" | "idle" | "error";
+            /**
+             * @description command.*: the command type (gateway.reboot, gateway.restart_service, camera.reboot, cameras.discover, network.probe)
+             * @example gateway.reboot
+             */
+            type?: string;
         };
         EventListResponse: {
             /** @description At most `limit` events, oldest first */
@@ -820,7 +1126,7 @@ export interface components {
         };
         EventResponse: {
             /**
-             * @description By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated` carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`; `gateway.rebooted` carries `boot_id`, `previous_boot_id`, `firmware`; `actor` when a user request caused the event
+             * @description By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated` carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`; `gateway.rebooted` carries `boot_id`, `previous_boot_id`, `firmware`; `command.*` carries `command_id`, `type`, `status`; `actor` when a user request caused the event
              * @example {
              *       "previous_status": "online",
              *       "reason": "heartbeat_timeout"
@@ -864,7 +1170,7 @@ export interface components {
              * @example gateway.offline
              * @enum {string}
              */
-            type: "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed";
+            type: "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out";
         };
         FieldChange: {
             /**
@@ -1240,7 +1546,7 @@ export interface components {
              *       "gateway.online"
              *     ]
              */
-            event_types?: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed")[];
+            event_types?: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out")[];
             /** @description Deliver only events of these sites; null for every site of the org (a site-scoped key must name its own sites) */
             site_ids?: string[] | null;
             /**
@@ -1288,7 +1594,7 @@ export interface components {
              *       "gateway.online"
              *     ]
              */
-            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed")[];
+            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out")[];
             /** Format: uuid */
             id: string;
             /** @description Only events of these sites are delivered; null for every site of the org */
@@ -2019,6 +2325,205 @@ export interface operations {
             };
         };
     };
+    commands_get: {
+        parameters: {
+            query?: {
+                /** @description Hold the answer until the command is finished, or this many seconds */
+                wait_s?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accepted_at": "2026-04-21T14:20:00Z",
+                     *       "actor": {
+                     *         "key_id": "2d4f6a8c-1e3b-4d5f-9a7c-8e0b2d4f6a1c",
+                     *         "key_name": "NOC operator"
+                     *       },
+                     *       "attempt": 1,
+                     *       "completed_at": "2026-04-21T14:20:01Z",
+                     *       "created_at": "2026-04-21T14:20:00Z",
+                     *       "error": null,
+                     *       "expires_at": "2026-04-21T14:25:00Z",
+                     *       "gateway_id": "8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c",
+                     *       "id": "c41d2e8f-6a3b-4f9c-8e1d-5b7a9c2e4f60",
+                     *       "late_result": null,
+                     *       "params": {
+                     *         "host": "192.168.10.31",
+                     *         "port": 554
+                     *       },
+                     *       "result": {
+                     *         "latency_ms": 3.2,
+                     *         "reachable": true
+                     *       },
+                     *       "sent_at": "2026-04-21T14:20:00Z",
+                     *       "status": "succeeded",
+                     *       "timeout_s": 60,
+                     *       "type": "network.probe"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CommandResponse"];
+                };
+            };
+            /** @description The id is not a uuid, or wait_s is not 0–30 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description Command not in caller's org, or its gateway beyond a site-scoped key's sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    commands_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accepted_at": null,
+                     *       "actor": {
+                     *         "key_id": "2d4f6a8c-1e3b-4d5f-9a7c-8e0b2d4f6a1c",
+                     *         "key_name": "NOC operator"
+                     *       },
+                     *       "attempt": 0,
+                     *       "completed_at": "2026-04-21T14:20:02Z",
+                     *       "created_at": "2026-04-21T14:20:00Z",
+                     *       "error": {
+                     *         "code": "canceled",
+                     *         "message": "Canceled before it was sent"
+                     *       },
+                     *       "expires_at": "2026-04-21T14:25:00Z",
+                     *       "gateway_id": "8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c",
+                     *       "id": "c41d2e8f-6a3b-4f9c-8e1d-5b7a9c2e4f60",
+                     *       "late_result": null,
+                     *       "params": {
+                     *         "host": "192.168.10.31",
+                     *         "port": 554
+                     *       },
+                     *       "result": null,
+                     *       "sent_at": null,
+                     *       "status": "canceled",
+                     *       "timeout_s": 60,
+                     *       "type": "network.probe"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CommandResponse"];
+                };
+            };
+            /** @description The id is not a uuid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description A viewer key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Command not in caller's org, or its gateway beyond a site-scoped key's sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description The command is no longer queued */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
     events_list: {
         parameters: {
             query?: {
@@ -2453,6 +2958,7 @@ export interface operations {
                      *           "started_at": "2026-04-20T03:12:09Z"
                      *         }
                      *       ],
+                     *       "planned_seconds": 0,
                      *       "to": "2026-04-21T00:00:00Z",
                      *       "uptime_percent": 99.477
                      *     }
@@ -2485,6 +2991,238 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    commands_list: {
+        parameters: {
+            query?: {
+                /** @description The `next_cursor` of the previous page: what comes after it */
+                after?: string;
+                /** @description Commands per page */
+                limit?: number;
+                /** @description Only commands with this status */
+                status?: "queued" | "sent" | "accepted" | "succeeded" | "failed" | "rejected" | "expired" | "canceled" | "timed_out";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "accepted_at": "2026-04-21T14:20:00Z",
+                     *           "actor": {
+                     *             "key_id": "2d4f6a8c-1e3b-4d5f-9a7c-8e0b2d4f6a1c",
+                     *             "key_name": "NOC operator"
+                     *           },
+                     *           "attempt": 1,
+                     *           "completed_at": "2026-04-21T14:20:01Z",
+                     *           "created_at": "2026-04-21T14:20:00Z",
+                     *           "error": null,
+                     *           "expires_at": "2026-04-21T14:25:00Z",
+                     *           "gateway_id": "8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c",
+                     *           "id": "c41d2e8f-6a3b-4f9c-8e1d-5b7a9c2e4f60",
+                     *           "late_result": null,
+                     *           "params": {
+                     *             "host": "192.168.10.31",
+                     *             "port": 554
+                     *           },
+                     *           "result": {
+                     *             "latency_ms": 3.2,
+                     *             "reachable": true
+                     *           },
+                     *           "sent_at": "2026-04-21T14:20:00Z",
+                     *           "status": "succeeded",
+                     *           "timeout_s": 60,
+                     *           "type": "network.probe"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "1043"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CommandListResponse"];
+                };
+            };
+            /** @description Unknown query parameter or bad value */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description Gateway not in caller's org, or beyond a site-scoped key's sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    commands_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description 1–64 printable ASCII characters: the same request with the same key within 24 h returns the same command */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCommandDto"];
+            };
+        };
+        responses: {
+            /** @description The Idempotency-Key names a command made earlier with the same request: that command, as it is now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandResponse"];
+                };
+            };
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "accepted_at": null,
+                     *       "actor": {
+                     *         "key_id": "2d4f6a8c-1e3b-4d5f-9a7c-8e0b2d4f6a1c",
+                     *         "key_name": "NOC operator"
+                     *       },
+                     *       "attempt": 0,
+                     *       "completed_at": null,
+                     *       "created_at": "2026-04-21T14:20:00Z",
+                     *       "error": null,
+                     *       "expires_at": "2026-04-21T14:25:00Z",
+                     *       "gateway_id": "8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c",
+                     *       "id": "c41d2e8f-6a3b-4f9c-8e1d-5b7a9c2e4f60",
+                     *       "late_result": null,
+                     *       "params": {
+                     *         "host": "192.168.10.31",
+                     *         "port": 554
+                     *       },
+                     *       "result": null,
+                     *       "sent_at": null,
+                     *       "status": "queued",
+                     *       "timeout_s": 60,
+                     *       "type": "network.probe"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CommandResponse"];
+                };
+            };
+            /** @description Unknown type, params that do not fit the type (a camera not bound to this gateway), timeout_s or expires_in_s out of range, a malformed Idempotency-Key, unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description A viewer key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Gateway not in caller's org, or beyond a site-scoped key's sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description The gateway never declared commands.v1, is disabled, or is offline with expires_in_s 0; or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictError"];
+                };
+            };
+            /** @description The gateway has 16 unfinished commands; Retry-After says when the first of them must end */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
                 };
             };
             /** @description The database is busy or unreachable; retry after Retry-After seconds */

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { NovaVMS, NovaVMSError } from '../sdk';
+import { commandGateway, expectFrame } from './support/commands';
 import { startTestApp, TestApp } from './support/test-app';
+import { eventually } from './support/ws-client';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
@@ -32,7 +34,8 @@ describe('TypeScript SDK', () => {
     let t: TestApp;
     let novavms: NovaVMS;
     beforeAll(async () => {
-      t = await startTestApp();
+      // A session's capabilities are stored by the telemetry flush: often, so commandGateway is quick.
+      t = await startTestApp({ TELEMETRY_FLUSH_INTERVAL_MS: '100' });
       novavms = new NovaVMS({ baseUrl: t.baseUrl, apiKey: t.adminKey });
     });
     afterAll(async () => {
@@ -101,7 +104,7 @@ describe('TypeScript SDK', () => {
       const to = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
       const from = new Date(Date.parse(to) - 3600_000).toISOString().replace('.000Z', 'Z');
       expect(await novavms.gateways.availability(pairing.id, { from, to })).toEqual({
-        from, to, online_seconds: 0, offline_seconds: 0, disabled_seconds: 0, uptime_percent: null, outages: [],
+        from, to, online_seconds: 0, offline_seconds: 0, planned_seconds: 0, disabled_seconds: 0, uptime_percent: null, outages: [],
       });
       expect(await novavms.cameras.recordingCoverage(camera.id, { from, to })).toEqual({
         from, to, recording_seconds: 0, not_recording_seconds: 0, unknown_seconds: 3600, coverage_percent: null, gaps: [{ started_at: from, ended_at: null, status: 'unknown' }],
@@ -153,6 +156,71 @@ describe('TypeScript SDK', () => {
       expect(await novavms.cameras.update(camera.id, { name: 'Cam 2' })).toMatchObject({ name: 'Cam 2' });
       expect((await novavms.cameras.list({ siteId: site.id })).total).toBe(1);
       await novavms.cameras.delete(camera.id);
+    });
+
+    it('sends a v1.3 remote command: gateways.commands.create (idempotent) → commands.wait → gateways.commands.list, and cancel of a finished one as 409', async () => {
+      // Every request the SDK makes (at its start) and every answer's status, to see what was sent.
+      const requests: { method: string; url: string; idempotencyKey: string | null }[] = [];
+      const statuses: number[] = [];
+      const sdk = new NovaVMS({
+        baseUrl: t.baseUrl,
+        apiKey: t.adminKey,
+        fetch: async (req) => {
+          requests.push({ method: req.method, url: req.url, idempotencyKey: req.headers.get('idempotency-key') });
+          const res = await fetch(req);
+          statuses.push(res.status);
+          return res;
+        },
+      });
+      expect(sdk.gateways.commands).toBe(sdk.commands);
+
+      const { gw, sock } = await commandGateway(t);
+      try {
+        const probe = { type: 'network.probe', params: { host: '192.168.10.31', port: 554 } } as const;
+        const created = await sdk.gateways.commands.create(gw.id, probe, { idempotencyKey: 'sdk-probe-1' });
+        expect(created).toMatchObject({ id: expect.stringMatching(UUID), gateway_id: gw.id, type: 'network.probe', params: probe.params, timeout_s: 60, result: null, error: null });
+        // The same request with the same key: the same command (200, not a second one).
+        const again = await sdk.commands.create(gw.id, probe, { idempotencyKey: 'sdk-probe-1' });
+        expect(again.id).toBe(created.id);
+        expect(requests.map((r) => [r.method, r.idempotencyKey])).toEqual([['POST', 'sdk-probe-1'], ['POST', 'sdk-probe-1']]);
+        expect(statuses).toEqual([201, 200]);
+
+        const frame = await expectFrame(sock, 'command');
+        expect(frame).toMatchObject({ id: created.id, type: 'network.probe', params: probe.params, attempt: 1 });
+
+        // Running out of time is not an error: wait returns the command as it is.
+        const before = Date.now();
+        const unfinished = await sdk.commands.wait(created.id, { timeoutS: 1 });
+        expect(unfinished).toMatchObject({ id: created.id, status: 'sent', completed_at: null });
+        expect(Date.now() - before).toBeGreaterThanOrEqual(900);
+
+        requests.length = 0;
+        let settled = false;
+        const waiting = sdk.commands.wait(created.id, { timeoutS: 10 });
+        void waiting.then(() => (settled = true), () => (settled = true));
+        // The answer is held by the server (one request, wait_s=10) while the gateway reports.
+        await eventually(async () => requests.some((r) => r.url.includes('wait_s=10')), 5000, 10);
+        expect(settled).toBe(false);
+        sock.send({ event: 'command_result', data: { id: created.id, status: 'succeeded', result: { reachable: true, latency_ms: 1 } } });
+        expect(await expectFrame(sock, 'command_result_received')).toEqual({ id: created.id });
+        const done = await waiting;
+        expect(done).toMatchObject({ id: created.id, status: 'succeeded', result: { reachable: true, latency_ms: 1 }, error: null, completed_at: expect.stringMatching(ISO_Z) });
+        expect(requests.map((r) => [r.method, new URL(r.url).pathname + new URL(r.url).search])).toEqual([['GET', `/api/v1/commands/${created.id}?wait_s=10`]]);
+
+        const page = await sdk.gateways.commands.list(gw.id);
+        expect(page.data.map((c) => [c.id, c.status])).toEqual([[created.id, 'succeeded']]);
+        expect(page.next_cursor).toEqual(expect.any(String));
+        expect((await sdk.commands.list(gw.id, { status: 'queued', limit: 10 })).data).toEqual([]);
+        expect(await sdk.commands.get(created.id)).toMatchObject({ id: created.id, status: 'succeeded' });
+
+        const err = await sdkError(sdk.commands.cancel(created.id));
+        expect(err).toBeInstanceOf(NovaVMSError);
+        expect([err.operation, err.status, err.code]).toEqual(['commands_cancel', 409, 'conflict']);
+        expect(err.body).toEqual({ error: 'conflict', message: expect.any(String) });
+      } finally {
+        sock.ws.close();
+        await sock.closed;
+      }
     });
   });
 
