@@ -250,18 +250,32 @@ describe('gateway commands (v1.3)', () => {
       await expectFrame(sock, 'command');
       sock.send({ event: 'command_ack', data: { id: body.id, status: 'accepted' } });
       await commandReaches(t, body.id, 'accepted');
+      // Online for a second of its own before it goes (availability counts whole seconds).
+      await new Promise((r) => setTimeout(r, 1100));
       sock.ws.close(1000);
       await sock.closed;
       await eventually(async () => (await walkEvents(t, { gateway_id: gw.id, type: 'gateway.offline' })).events.length === 1);
       const [offline] = (await walkEvents(t, { gateway_id: gw.id, type: 'gateway.offline' })).events;
       expect(offline.data).toMatchObject({ reason: 'rebooting', command_id: body.id, previous_status: 'online' });
 
+      // Away for a while, as a reboot takes.
+      await new Promise((r) => setTimeout(r, 2100));
       const newBoot = randomUUID();
       const back = await connectWithSession(t.baseUrl, gw, newBoot);
+      back.send({ event: 'heartbeat', data: {} });
       const done = await commandReaches(t, body.id, 'succeeded');
       expect(done.result).toEqual({ boot_id: newBoot, previous_boot_id: bootId });
       // Finished: it is not sent again.
       await expectSilence(back, 500);
+
+      // The time away is planned, not downtime.
+      await eventually(async () => (await t.http().get(`/api/v1/gateways/${gw.id}`).set(bearer(t.adminKey))).body.status === 'online');
+      // Availability counts whole seconds up to now: let the second of the return pass.
+      await new Promise((r) => setTimeout(r, 1100));
+      const availability = (await t.http().get(`/api/v1/gateways/${gw.id}/availability`).set(bearer(t.adminKey)).expect(200)).body;
+      expect(availability.outages).toEqual([expect.objectContaining({ reason: 'rebooting', ended_at: expect.any(String) })]);
+      expect(availability.planned_seconds).toBeGreaterThanOrEqual(2);
+      expect(availability.offline_seconds).toBe(0);
       back.ws.close();
     });
   });
