@@ -3,7 +3,7 @@
  * on one PostgreSQL, then a markdown report: bench/out/benchmarks.md (+ .json), and
  * docs/benchmarks.md only when BENCH_WRITE_DOC=1 (smoke runs with small sizes must not
  * overwrite the published figures).
- * BENCH_ONLY=rest,probe,ws,pairing,pair-flood,webhooks,connect selects parts; with
+ * BENCH_ONLY=rest,probe,ws,pairing,pair-flood,webhooks,connect,commands selects parts; with
  * BENCH_WRITE_DOC=1 such a run replaces only its parts' sections of docs/benchmarks.md (each
  * then names the command that wrote it) and leaves the rest of the file as it was.
  */
@@ -15,6 +15,7 @@ import { cleanupAll, deferCleanup } from './lib/main';
 import { startBenchPostgres } from './lib/postgres';
 import { machineInfo, renderMachine, renderTargets, runCommand, settingsTable, Target, writeOut } from './lib/report';
 import { fmt, log } from './lib/stats';
+import { commandTargets, renderCommands, runCommands } from './commands';
 import { connectTargets, renderConnect, runConnect } from './connect';
 import { renderProbe, runProbe } from './framework-probe';
 import { pairFloodTargets, renderPairFlood, runPairFlood } from './pair-flood';
@@ -23,7 +24,7 @@ import { renderRest, restTargets, runRest } from './rest';
 import { renderWebhooks, runWebhooks, webhookTargets } from './webhooks';
 import { renderWs, runWs, wsTargets } from './ws-ingest';
 
-const PARTS = ['rest', 'probe', 'ws', 'pairing', 'pair-flood', 'webhooks', 'connect'] as const;
+const PARTS = ['rest', 'probe', 'ws', 'pairing', 'pair-flood', 'webhooks', 'connect', 'commands'] as const;
 
 /** `doc` with each `## ` section of `sections` in place of the one of the same heading (appended when new). */
 export function replaceSections(doc: string, sections: string[]): string {
@@ -94,6 +95,12 @@ async function main(): Promise<void> {
     sections.push(renderConnect(r));
     targets.push(...connectTargets(r));
   }
+  if (only.includes('commands')) {
+    const r = await runCommands(ctx);
+    data.commands = r;
+    sections.push(renderCommands(r));
+    targets.push(...commandTargets(r));
+  }
   const minutes = (Date.now() - started) / 60_000;
   const custom = Object.keys(benchEnv()).filter((k) => k !== 'BENCH_WRITE_DOC');
   const md = [
@@ -118,6 +125,7 @@ async function main(): Promise<void> {
     'npm run bench:pair-flood',
     'npm run bench:webhooks',
     'npm run bench:connect',
+    'npm run bench:commands',
     'BENCH_WRITE_DOC=1 BENCH_ONLY=connect npm run bench   # rewrites only the sections of the parts run',
     '```',
     '',

@@ -67,7 +67,7 @@ export const COMMAND_DOCS = {
   get: {
     operationId: 'commands_get',
     summary: 'Get a command',
-    description: 'One command. With `wait_s` (1–30) the answer is held until the command is finished or the wait ends, whichever is first; the status then says which.',
+    description: 'One command. With `wait_s` (up to 30) the answer is held until the command is finished or the wait ends, whichever is first; the status then says which.',
     since: '1.3',
     status: 200,
     type: CommandResponse,

@@ -6,7 +6,6 @@ import { ApiError } from '../common/api-error';
 import { isoUtc } from '../common/time';
 import { requestedBy } from '../database/change-context';
 import { Transactions } from '../database/transactions';
-import { GatewayLiveStateRepository } from '../gateways/gateway-live-state.repository';
 import { GatewaysRepository } from '../gateways/gateways.repository';
 import {
   COMMANDS_CAPABILITY,
@@ -56,14 +55,13 @@ export class CommandsService {
     private readonly transactions: Transactions,
     private readonly commands: CommandsRepository,
     private readonly gateways: GatewaysRepository,
-    private readonly liveState: GatewayLiveStateRepository,
     private readonly cameras: CamerasRepository,
     private readonly waits: CommandWaits,
   ) {}
 
   /**
    * Queues a command for the gateway (the instance holding its socket is told at commit, by the
-   * insert's trigger). The gateway row is locked first, so the 16-unfinished limit and the
+   * insert's trigger). The gateway row is locked first (with its capabilities, in one statement), so the 16-unfinished limit and the
    * Idempotency-Key hold however many of the same request arrive at once. `created` is false
    * when the key named a command made earlier with the same request (answered 200).
    */
@@ -79,8 +77,8 @@ export class CommandsService {
       .update(JSON.stringify({ gatewayId, type: dto.type, params: params.value, timeoutS, expiresInS }))
       .digest('hex');
     const outcome = await this.transactions.run(async (m) => {
-      const gateway = await this.gateways.lockForUpdate(gatewayId, auth.orgId, m);
-      if (!gateway || !canSeeSite(auth, gateway.siteId)) throw ApiError.notFound('Gateway');
+      const gateway = await this.gateways.lockWithCapabilities(gatewayId, auth.orgId, m);
+      if (!gateway || !canSeeSite(auth, gateway.site_id)) throw ApiError.notFound('Gateway');
       const replay = async () => {
         const earlier = await this.commands.findByIdempotencyKey(auth.orgId, idempotencyKey!, m);
         if (!earlier) return undefined;
@@ -95,8 +93,7 @@ export class CommandsService {
         if (earlier) return earlier;
       }
       if (gateway.status === 'disabled') throw new ApiError('conflict', 'The gateway is disabled: enable it before sending it commands');
-      const capabilities = await this.liveState.capabilities(gateway.id, m);
-      if (!capabilities.includes(COMMANDS_CAPABILITY)) {
+      if (!gateway.capabilities.includes(COMMANDS_CAPABILITY)) {
         throw new ApiError('conflict', `The gateway does not support commands: it has not declared "${COMMANDS_CAPABILITY}" in a session frame`);
       }
       if (expiresInS === 0 && gateway.status !== 'online') throw new ApiError('conflict', `The gateway is ${gateway.status}; expires_in_s 0 sends only to a gateway online now`);
@@ -129,7 +126,7 @@ export class CommandsService {
       const earlier = await replay();
       if (!earlier) throw new ApiError('conflict', 'This Idempotency-Key is being used by another request; retry');
       return earlier;
-    }, requestedBy(auth));
+    });
     if (outcome.created) this.logger.log(`org ${auth.orgId}: command ${outcome.row.id} (${dto.type}) queued for gateway ${gatewayId} (key ${auth.keyId})`);
     return { command: toCommandResponse(outcome.row), created: outcome.created };
   }

@@ -96,13 +96,6 @@ const SQL_APPLY_LIVE_STATE = `
 export class GatewayLiveStateRepository {
   constructor(private readonly sql: Sql) {}
 
-  /** The capabilities of the gateway's last `session` frame (none when it never sent one). */
-  @GenerateSql([SAMPLE_UUID, IN_TRANSACTION])
-  async capabilities(gatewayId: string, manager: EntityManager): Promise<string[]> {
-    const [row] = await this.sql.rows<{ capabilities: string[] | null }>('SELECT capabilities FROM gateway_telemetry WHERE gateway_id = $1', [gatewayId], manager);
-    return row?.capabilities ?? [];
-  }
-
   @GenerateSql([SAMPLE_UUID, SAMPLE_UUID])
   async snapshot(gatewayId: string, orgId: string): Promise<TelemetrySnapshotRow | undefined> {
     const [row] = await this.sql.rows<TelemetrySnapshotRow>(SQL_TELEMETRY_SNAPSHOT, [gatewayId, orgId]);

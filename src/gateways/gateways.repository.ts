@@ -158,6 +158,21 @@ export class GatewaysRepository {
 
   /** The row, locked until the transaction ends: concurrent changes of one gateway go one at a time. */
   @GenerateSql([SAMPLE_UUID, SAMPLE_UUID, IN_TRANSACTION])
+  /**
+   * The gateway, locked FOR UPDATE in `manager`'s transaction, with the capabilities of its last
+   * `session` frame (none when it never sent one): what a new command is checked against.
+   */
+  @GenerateSql([SAMPLE_UUID, SAMPLE_UUID, IN_TRANSACTION])
+  async lockWithCapabilities(id: string, orgId: string, manager: EntityManager): Promise<{ id: string; site_id: string; status: GatewayStatus; capabilities: string[] } | undefined> {
+    const [row] = await this.sql.rows<{ id: string; site_id: string; status: GatewayStatus; capabilities: string[] | null }>(
+      `SELECT g.id, g.site_id, g.status, t.capabilities FROM gateways g LEFT JOIN gateway_telemetry t ON t.gateway_id = g.id
+        WHERE g.id = $1 AND g.org_id = $2 FOR UPDATE OF g`,
+      [id, orgId],
+      manager,
+    );
+    return row && { ...row, capabilities: row.capabilities ?? [] };
+  }
+
   lockForUpdate(id: string, orgId: string, manager: EntityManager): Promise<Gateway | null> {
     return manager.getRepository(Gateway).findOne({ where: { id, orgId }, lock: { mode: 'pessimistic_write' } });
   }

@@ -23,6 +23,7 @@ const TAGS: [string, string][] = [
   ['cameras', 'Cameras and the gateway that records each'],
   ['events', 'The gateway event log: what changed and when (since 1.2)'],
   ['webhooks', 'Signed deliveries of events to your endpoints (since 1.2)'],
+  ['commands', 'Remote commands to gateways: reboot, restart, discover, probe (since 1.3)'],
   ['health', 'Liveness and readiness probes'],
 ];
 
