@@ -40,6 +40,8 @@ ENUM_NAMES: dict[tuple[str, str], str] = {
     ("DeliveryResponse", "status"): "DeliveryStatus",
     ("TelemetryResponse", "camera_recording_status"): "RecordingStatus",
     ("CoverageGapResponse", "status"): "CoverageGapStatus",
+    ("CommandResponse", "status"): "CommandStatus",
+    ("CommandResponse", "type"): "CommandType",
 }
 
 

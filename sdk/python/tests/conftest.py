@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
@@ -83,11 +83,19 @@ def pair_gateway(client: Client, org: Org) -> Callable[..., Paired]:
 
 @pytest.fixture
 def connect_gateway(service: Service) -> Iterator[Callable[..., GatewaySocket]]:
-    """Connects a paired gateway's WebSocket; closed (by the gateway) at the end of the test."""
+    """Connects a paired gateway's WebSocket; closed (by the gateway) at the end of the test.
+    `session` and `answers`: see `GatewaySocket`."""
     sockets: list[GatewaySocket] = []
 
-    def connect(gateway_id: str, key: str, **telemetry: object) -> GatewaySocket:
-        sock = GatewaySocket(service.base_url, gateway_id, key, telemetry)
+    def connect(
+        gateway_id: str,
+        key: str,
+        *,
+        session: dict[str, Any] | None = None,
+        answers: dict[str, dict[str, Any]] | None = None,
+        **telemetry: object,
+    ) -> GatewaySocket:
+        sock = GatewaySocket(service.base_url, gateway_id, key, telemetry, session, answers)
         sockets.append(sock)
         return sock
 

@@ -34,6 +34,11 @@ def snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+def header_keyword(header: str) -> str:
+    """`Idempotency-Key` -> "idempotency_key"."""
+    return header.lower().replace("-", "_")
+
+
 def python_name(operation_id: str) -> tuple[str, str]:
     """`gateways_generatePairingCode` -> ("gateways", "generate_pairing_code")."""
     tag, method = operation_id.split("_", 1)
@@ -78,6 +83,10 @@ def test_every_operation_has_its_method(
         p.name.rstrip("_"): p for p in signature.parameters.values() if p.kind is p.KEYWORD_ONLY
     }
     query = {p["name"]: p for p in op.get("parameters", []) if p["in"] == "query"}
+    headers = {
+        header_keyword(p["name"]): p for p in op.get("parameters", []) if p["in"] == "header"
+    }
+    assert not set(headers) & set(query)
     body_ref = op.get("requestBody", {}).get("content", {}).get("application/json", {})
     body_schema = (
         SPEC["components"]["schemas"][body_ref["schema"]["$ref"].rsplit("/", 1)[1]]
@@ -85,14 +94,15 @@ def test_every_operation_has_its_method(
         else {}
     )
     fields = body_schema.get("properties", {})
-    assert set(keywords) == set(query) | set(fields)
+    assert set(keywords) == set(query) | set(fields) | set(headers)
 
+    parameters = {**query, **headers}
     required = set(body_schema.get("required", [])) | {
-        n for n, p in query.items() if p.get("required")
+        n for n, p in parameters.items() if p.get("required")
     }
     for wire, parameter in keywords.items():
         assert (parameter.default is inspect.Parameter.empty) is (wire in required), wire
-        schema = query[wire]["schema"] if wire in query else fields[wire]
+        schema = parameters[wire]["schema"] if wire in parameters else fields[wire]
         expected = spec_enum(schema)
         if expected is not None:
             assert literal_values(hints[parameter.name]) == expected, wire
@@ -108,7 +118,9 @@ def test_the_models_are_the_spec_schemas() -> None:
 
 
 def test_resources_are_one_class_per_tag() -> None:
-    tags = {snake(t["name"]) for t in SPEC["tags"]}
+    # The tags the spec declares and those its operations use (one may be missing from `tags`).
+    used = {op["tags"][0] for *_, op in OPERATIONS}
+    tags = {snake(t) for t in {t["name"] for t in SPEC["tags"]} | used}
     client = Client(api_key="sk_live_x", base_url=BASE)
     assert {n for n, v in vars(client).items() if isinstance(v, resources.SyncResource)} == tags
 

@@ -10,6 +10,7 @@ from . import models
 from ._core import NOT_GIVEN, NotGiven, RetryPolicy
 from ._core import AsyncPageIterator as AsyncPageIterator
 from ._core import PageIterator as PageIterator
+from ._operations import FINISHED_COMMAND_STATUSES
 from .client import DEFAULT_BASE_URL, AsyncClient, Client, __version__
 from .errors import (
     ApiError,
@@ -33,6 +34,7 @@ from .webhooks import verify_webhook
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "FINISHED_COMMAND_STATUSES",
     "NOT_GIVEN",
     "ApiError",
     "AsyncClient",

@@ -122,16 +122,39 @@ def body(**fields: object) -> dict[str, object]:
             continue
         if isinstance(value, UUID):
             value = str(value)
+        elif isinstance(value, Mapping):
+            value = {str(k): str(v) if isinstance(v, UUID) else v for k, v in value.items()}
         elif isinstance(value, Sequence) and not isinstance(value, str):
             value = [str(v) if isinstance(v, UUID) else v for v in value]
         out[key] = value
     return out
 
 
+def headers(**fields: str | None) -> dict[str, str]:
+    """Request headers of an operation, without those that are None; `idempotency_key` is sent
+    as `Idempotency-Key`."""
+    return {
+        "-".join(part.capitalize() for part in k.split("_")): v
+        for k, v in fields.items()
+        if v is not None
+    }
+
+
 class Call(Generic[T_co]):
     """One request of one operation, and how to read its answer."""
 
-    __slots__ = ("body", "method", "operation", "paging", "parse", "path", "public", "query")
+    __slots__ = (
+        "body",
+        "headers",
+        "hold",
+        "method",
+        "operation",
+        "paging",
+        "parse",
+        "path",
+        "public",
+        "query",
+    )
 
     def __init__(
         self,
@@ -143,9 +166,14 @@ class Call(Generic[T_co]):
         path_params: Mapping[str, Id] | None = None,
         query: Mapping[str, QueryValue] | None = None,
         body: Mapping[str, object] | None = None,
+        headers: Mapping[str, str] | None = None,
         public: bool = False,
         paging: Literal["offset", "cursor"] | None = None,
+        hold: float = 0,
     ) -> None:
+        """`headers` are the operation's own (they replace the client's of the same name);
+        `hold` is how many seconds the service may hold the answer back (a `wait_s`): the read
+        timeout is that much longer."""
         for name, value in (path_params or {}).items():
             path = path.replace(f"{{{name}}}", quote(str(value), safe=""))
         self.operation = operation
@@ -154,8 +182,10 @@ class Call(Generic[T_co]):
         self.parse = parse
         self.query = dict(query or {})
         self.body = dict(body) if body is not None else None
+        self.headers = dict(headers or {})
         self.public = public
         self.paging = paging
+        self.hold = hold
 
     @property
     def idempotent(self) -> bool:
@@ -169,8 +199,10 @@ class Call(Generic[T_co]):
             self.parse,
             query={**self.query, **changes},
             body=self.body,
+            headers=self.headers,
             public=self.public,
             paging=self.paging,
+            hold=self.hold,
         )
 
     def next_page(self, page: object) -> Call[T_co] | None:
@@ -230,7 +262,8 @@ class BaseCore:
         self.headers = dict(headers)
 
     def build(self, http: httpx.Client | httpx.AsyncClient, call: Call[object]) -> httpx.Request:
-        headers = {"Accept": "application/json", **self.headers}
+        headers = httpx.Headers({"Accept": "application/json", **self.headers})
+        headers.update(call.headers)  # case-insensitively: the operation's win
         if self.api_key and not call.public:
             headers["Authorization"] = f"Bearer {self.api_key}"
         return http.build_request(
@@ -239,7 +272,20 @@ class BaseCore:
             params=call.query or None,
             json=call.body,
             headers=headers,
-            timeout=self.timeout,
+            timeout=self.timeout_of(call),
+        )
+
+    def timeout_of(self, call: Call[object]) -> httpx.Timeout:
+        """The client's timeout, with a read timeout longer by the time the service may hold
+        the answer back (a read with `wait_s=30` is not cut off by a 10 s timeout)."""
+        read = self.timeout.read
+        if not call.hold or read is None:
+            return self.timeout
+        return httpx.Timeout(
+            connect=self.timeout.connect,
+            read=read + call.hold,
+            write=self.timeout.write,
+            pool=self.timeout.pool,
         )
 
     @staticmethod

@@ -1,18 +1,34 @@
 """Every operation of openapi/openapi.json, once: named after its operationId, it takes the
-operation's path parameters (positional) and query parameters and body fields (keyword, named as
-on the wire) and returns the `Call` that `Client` and `AsyncClient` send.
+operation's path parameters (positional) and query parameters, body fields and header parameters
+(keyword, named as on the wire; `Idempotency-Key` is `idempotency_key`) and returns the `Call`
+that `Client` and `AsyncClient` send.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from ._core import NOT_GIVEN, Call, Id, Instant, NotGiven, body, model, no_content, query
+from ._core import (
+    NOT_GIVEN,
+    Call,
+    Id,
+    Instant,
+    NotGiven,
+    body,
+    headers,
+    model,
+    no_content,
+    query,
+)
 from .models import (
     ApiKeyListResponse,
     AvailabilityResponse,
     CameraListResponse,
     CameraResponse,
+    CommandListResponse,
+    CommandResponse,
+    CommandStatus,
+    CommandType,
     CreatedApiKeyResponse,
     CreatedWebhookResponse,
     DeliveryListResponse,
@@ -465,6 +481,89 @@ def webhooks_redeliver(id: Id, delivery_id: Id, /) -> Call[DeliveryResponse]:
         "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver",
         model(DeliveryResponse),
         path_params={"id": id, "delivery_id": delivery_id},
+    )
+
+
+# -- commands --------------------------------------------------------------------------------
+
+FINISHED_COMMAND_STATUSES: frozenset[CommandStatus] = frozenset(
+    {"succeeded", "failed", "rejected", "expired", "canceled", "timed_out"}
+)
+"""The statuses a command ends in; `queued`, `sent` and `accepted` are the others."""
+MAX_WAIT_S = 30
+"""The longest `wait_s` of `commands_get`."""
+
+
+def commands_create(
+    id: Id,
+    /,
+    *,
+    type: CommandType,
+    params: Mapping[str, object] | NotGiven = NOT_GIVEN,
+    timeout_s: int | NotGiven = NOT_GIVEN,
+    expires_in_s: int | NotGiven = NOT_GIVEN,
+    idempotency_key: str | None = None,
+) -> Call[CommandResponse]:
+    """Queue a command for a gateway: `params` by type, `timeout_s` (default 60) for the gateway
+    to finish once sent, `expires_in_s` (default 300; 0: only if online now) for it to be sent.
+    With `idempotency_key` (the `Idempotency-Key` header) the same request within 24 h returns
+    the same command, and the call may be retried (`POST /api/v1/gateways/{id}/commands`,
+    operator, since 1.3)."""
+    return Call(
+        "commands_create",
+        "POST",
+        "/api/v1/gateways/{id}/commands",
+        model(CommandResponse),
+        path_params={"id": id},
+        body=body(type=type, params=params, timeout_s=timeout_s, expires_in_s=expires_in_s),
+        headers=headers(idempotency_key=idempotency_key),
+    )
+
+
+def commands_list(
+    id: Id,
+    /,
+    *,
+    status: CommandStatus | None = None,
+    after: str | None = None,
+    limit: int | None = None,
+) -> Call[CommandListResponse]:
+    """A gateway's commands, oldest first; pass `next_cursor` as `after`
+    (`GET /api/v1/gateways/{id}/commands`, viewer, since 1.3)."""
+    return Call(
+        "commands_list",
+        "GET",
+        "/api/v1/gateways/{id}/commands",
+        model(CommandListResponse),
+        path_params={"id": id},
+        query=query(status=status, after=after, limit=limit),
+        paging="cursor",
+    )
+
+
+def commands_get(id: Id, /, *, wait_s: int | None = None) -> Call[CommandResponse]:
+    """One command; with `wait_s` (0–30) the service holds the answer until the command is
+    finished or that many seconds pass (`GET /api/v1/commands/{id}`, viewer, since 1.3)."""
+    return Call(
+        "commands_get",
+        "GET",
+        "/api/v1/commands/{id}",
+        model(CommandResponse),
+        path_params={"id": id},
+        query=query(wait_s=wait_s),
+        hold=wait_s or 0,
+    )
+
+
+def commands_cancel(id: Id, /) -> Call[CommandResponse]:
+    """Cancel a command that is still `queued`; 409 `Conflict` once it was sent
+    (`POST /api/v1/commands/{id}/cancel`, operator, since 1.3)."""
+    return Call(
+        "commands_cancel",
+        "POST",
+        "/api/v1/commands/{id}/cancel",
+        model(CommandResponse),
+        path_params={"id": id},
     )
 
 

@@ -16,7 +16,7 @@ from .models import API_VERSION
 __all__ = ["DEFAULT_BASE_URL", "AsyncClient", "Client"]
 
 DEFAULT_BASE_URL = "https://novavms.novalien.com"
-__version__ = "1.2.0"
+__version__ = "1.3.0"
 USER_AGENT = f"novavms-python/{__version__} (API {API_VERSION})"
 
 
@@ -110,6 +110,7 @@ class Client(_Base[SyncCore]):
         self.cameras = resources.Cameras(core)
         self.events = resources.Events(core)
         self.webhooks = resources.Webhooks(core)
+        self.commands = resources.Commands(core)
         self.health = resources.Health(core)
 
     def close(self) -> None:
@@ -159,6 +160,7 @@ class AsyncClient(_Base[AsyncCore]):
         self.cameras = resources.AsyncCameras(core)
         self.events = resources.AsyncEvents(core)
         self.webhooks = resources.AsyncWebhooks(core)
+        self.commands = resources.AsyncCommands(core)
         self.health = resources.AsyncHealth(core)
 
     async def aclose(self) -> None:

@@ -1,4 +1,4 @@
-"""Models of the NovaVMS Gateway API 1.2.0.
+"""Models of the NovaVMS Gateway API 1.3.0.
 
 Generated from openapi/openapi.json by scripts/generate_models.py; do not edit by
 hand: change the spec and run the script again (`--check` tells whether this file
@@ -6,12 +6,30 @@ is current).
 """
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-API_VERSION = "1.2.0"
+API_VERSION = "1.3.0"
 
+CommandStatus = Literal[
+    "queued",
+    "sent",
+    "accepted",
+    "succeeded",
+    "failed",
+    "rejected",
+    "expired",
+    "canceled",
+    "timed_out",
+]
+CommandType = Literal[
+    "gateway.reboot",
+    "gateway.restart_service",
+    "camera.reboot",
+    "cameras.discover",
+    "network.probe",
+]
 CoverageGapStatus = Literal["idle", "error", "unknown"]
 DeliveryEventType = Literal[
     "webhook.test",
@@ -25,8 +43,26 @@ DeliveryEventType = Literal[
     "gateway.updated",
     "gateway.rebooted",
     "camera.recording_status_changed",
+    "command.succeeded",
+    "command.failed",
+    "command.rejected",
+    "command.expired",
+    "command.canceled",
+    "command.timed_out",
 ]
 DeliveryStatus = Literal["pending", "succeeded", "failed"]
+EventDataStatus = Literal[
+    "registered",
+    "online",
+    "offline",
+    "disabled",
+    "succeeded",
+    "failed",
+    "rejected",
+    "expired",
+    "canceled",
+    "timed_out",
+]
 EventType = Literal[
     "gateway.registered",
     "gateway.paired",
@@ -38,6 +74,12 @@ EventType = Literal[
     "gateway.updated",
     "gateway.rebooted",
     "camera.recording_status_changed",
+    "command.succeeded",
+    "command.failed",
+    "command.rejected",
+    "command.expired",
+    "command.canceled",
+    "command.timed_out",
 ]
 GatewayStatus = Literal["registered", "online", "offline", "disabled"]
 GatewayStatusUpdate = Literal["disabled", "offline"]
@@ -55,6 +97,12 @@ WebhookEventType = Literal[
     "gateway.updated",
     "gateway.rebooted",
     "camera.recording_status_changed",
+    "command.succeeded",
+    "command.failed",
+    "command.rejected",
+    "command.expired",
+    "command.canceled",
+    "command.timed_out",
 ]
 
 
@@ -113,14 +161,23 @@ class AvailabilityResponse(Model):
     disabled_seconds: int
     from_: datetime = Field(alias="from")
     offline_seconds: int
+    """Offline, unplanned"""
     online_seconds: int
     outages: list[OutageResponse]
     """
     The offline periods within the range, oldest first (at most 10,000; the seconds count them all)
     """
+    planned_seconds: int
+    """
+    Offline for a gateway.reboot an operator asked for (outages with reason `rebooting`); not
+    counted in uptime_percent
+    """
     to: datetime
     uptime_percent: float | None
-    """100 × online / (online + offline), 3 decimals; null when both are 0"""
+    """
+    100 × online / (online + offline), 3 decimals; null when both are 0 (planned time counts in
+    neither)
+    """
 
 
 class CameraResponse(Model):
@@ -142,6 +199,59 @@ class CameraListResponse(Model):
     """At most `limit` cameras"""
     total: int
     """Rows matching the filters, over all pages"""
+
+
+class CommandActor(Model):
+    """Part of `CommandResponse`."""
+
+    key_id: str
+    key_name: str | None
+
+
+class CommandResponse(Model):
+    """
+    Answer of `GET /api/v1/commands/{id}`, `POST /api/v1/commands/{id}/cancel`, `POST
+    /api/v1/gateways/{id}/commands`.
+    """
+
+    accepted_at: datetime | None
+    actor: CommandActor
+    attempt: int
+    """How many times it was sent (a resend after a reconnect adds one)"""
+    completed_at: datetime | None
+    created_at: datetime
+    error: dict[str, Any] | None
+    """Why it did not succeed"""
+    expires_at: datetime
+    """A command not sent by then expires"""
+    gateway_id: str
+    id: str
+    late_result: dict[str, Any] | None
+    """
+    A result that came after `timed_out`: `{status, result, error, received_at}` (the status stays
+    `timed_out`)
+    """
+    params: dict[str, Any]
+    """As validated, with defaults filled in"""
+    result: dict[str, Any] | None
+    """
+    `cameras.discover`: `{devices}`; `network.probe`: `{reachable, latency_ms}`; `gateway.reboot`:
+    `{boot_id, previous_boot_id}`; otherwise null
+    """
+    sent_at: datetime | None
+    """When the gateway was first sent it: the `timeout_s` clock starts here"""
+    status: CommandStatus
+    timeout_s: int
+    type: CommandType
+
+
+class CommandListResponse(Model):
+    """Answer of `GET /api/v1/gateways/{id}/commands`."""
+
+    data: list[CommandResponse]
+    """At most `limit` commands, oldest first"""
+    next_cursor: str
+    """Pass as `after` to read on"""
 
 
 class ConflictErrorBody(Model):
@@ -179,6 +289,25 @@ class CreateCameraDto(Model):
     name: str
     site_id: str
     """Must exist in caller's org"""
+
+
+class CreateCommandDto(Model):
+    """Body of `POST /api/v1/gateways/{id}/commands`."""
+
+    expires_in_s: int | None = None
+    """
+    Seconds it may wait, queued, for the gateway to connect; 0: only if the gateway is online now
+    (else 409)
+    """
+    params: dict[str, Any] | None = None
+    """
+    By type: none for `gateway.reboot` and `gateway.restart_service`; `{camera_id}` for
+    `camera.reboot`; `{timeout_s?}` for `cameras.discover`; `{host, port}` for `network.probe`. At
+    most 8 KiB.
+    """
+    timeout_s: int | None = None
+    """Seconds the gateway has to finish, from `sent_at`"""
+    type: CommandType
 
 
 class CreateSiteDto(Model):
@@ -309,6 +438,11 @@ class EventData(Model):
     """camera.recording_status_changed: the camera"""
     changes: EventChanges | None = None
     """gateway.updated: what changed"""
+    command_id: str | None = None
+    """
+    command.*: the command; gateway.offline with reason `rebooting`: the gateway.reboot it went
+    offline for
+    """
     firmware: str | None = None
     """gateway.rebooted: the firmware its new session declared (null when it declared none)"""
     from_: str | None = Field(None, alias="from")
@@ -326,13 +460,20 @@ class EventData(Model):
     """
     reason: str | None = None
     """
-    Status events: why (paired, connected, closed_by_gateway, heartbeat_timeout, user_request,
-    database_change)
+    Status events: why (paired, connected, closed_by_gateway, heartbeat_timeout, rebooting,
+    user_request, database_change)
     """
-    status: GatewayStatus | None = None
-    """gateway.registered: the status it was created with"""
+    status: EventDataStatus | None = None
+    """
+    gateway.registered: the status it was created with; command.*: the status the command ended in
+    """
     to: RecordingStatus | None = None
     """camera.recording_status_changed: the status now"""
+    type: str | None = None
+    """
+    command.*: the command type (gateway.reboot, gateway.restart_service, camera.reboot,
+    cameras.discover, network.probe)
+    """
 
 
 class EventResponse(Model):
@@ -342,8 +483,8 @@ class EventResponse(Model):
     """
     By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated`
     carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`;
-    `gateway.rebooted` carries `boot_id`, `previous_boot_id`, `firmware`; `actor` when a user
-    request caused the event
+    `gateway.rebooted` carries `boot_id`, `previous_boot_id`, `firmware`; `command.*` carries
+    `command_id`, `type`, `status`; `actor` when a user request caused the event
     """
     gateway_id: str
     id: str

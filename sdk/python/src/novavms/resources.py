@@ -2,19 +2,23 @@
 
 Each method is an operation of `_operations` bound to the client's core: `sync_method` makes it
 return the result, `async_method` a coroutine of it, `sync_pages`/`async_pages` an iterator over
-the items of every page. The signatures (and the docs) are the operations' own.
+the items of every page. The signatures (and the docs) are the operations' own. The one method
+that is not an operation is `commands.wait`, which reads a command until it is finished.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 import re
+import time
 from collections.abc import Callable, Coroutine
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from . import _operations as ops
-from ._core import AsyncCore, AsyncPageIterator, Call, Page, PageIterator, SyncCore
+from ._core import AsyncCore, AsyncPageIterator, Call, Id, Page, PageIterator, SyncCore
+from .models import CommandResponse
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -145,6 +149,42 @@ class async_pages(_Operation[P, Page[I]]):
         return self._keep(obj, pages, "AsyncPageIterator")
 
 
+# -- commands.wait ---------------------------------------------------------------------------
+
+# The clock and the sleeps of `wait` (the tests replace them).
+_monotonic = time.monotonic
+_sleep = time.sleep
+_async_sleep = asyncio.sleep
+
+DEFAULT_COMMAND_WAIT_S = 60.0
+MIN_READ_INTERVAL_S = 1.0
+"""`wait` starts two reads at least this far apart, even when the service answers at once."""
+
+
+class _Reads:
+    """When `commands.wait` reads the command, and the `wait_s` of each read: as long as the
+    time left allows (at most 30 s), the last read at the deadline."""
+
+    def __init__(self, timeout_s: float) -> None:
+        self.started = _monotonic()
+        self.deadline = self.started + max(0.0, timeout_s)
+
+    def hold(self) -> int:
+        """The `wait_s` of a read that starts now."""
+        self.started = _monotonic()
+        return max(0, min(ops.MAX_WAIT_S, int(self.deadline - self.started)))
+
+    def pause(self) -> float | None:
+        """Seconds to wait before the next read, or None when the time is up."""
+        now = _monotonic()
+        if now >= self.deadline:
+            return None
+        start = max(self.started + MIN_READ_INTERVAL_S, now)
+        if self.deadline - start < 1:  # too short for a wait_s: look once more at the deadline
+            start = self.deadline
+        return start - now
+
+
 # -- Client ----------------------------------------------------------------------------------
 
 
@@ -212,6 +252,33 @@ class Webhooks(SyncResource):
     deliveries = sync_method(ops.webhooks_deliveries)
     iter_deliveries = sync_pages(ops.webhooks_deliveries)
     redeliver = sync_method(ops.webhooks_redeliver)
+
+
+class Commands(SyncResource):
+    """Remote commands for gateways (since 1.3)."""
+
+    create = sync_method(ops.commands_create)
+    list = sync_method(ops.commands_list)
+    iter = sync_pages(ops.commands_list)
+    get = sync_method(ops.commands_get)
+    cancel = sync_method(ops.commands_cancel)
+
+    def wait(
+        self, command_id: Id, /, *, timeout_s: float = DEFAULT_COMMAND_WAIT_S
+    ) -> CommandResponse:
+        """The command once it is finished (`FINISHED_COMMAND_STATUSES`), read with `get(...,
+        wait_s=...)` (at most 30 s a read) until it is or `timeout_s` seconds have passed; then
+        the command as last read, unfinished (look at its `status`). Errors are raised."""
+        reads = _Reads(timeout_s)
+        command = self.get(command_id, wait_s=reads.hold())
+        while command.status not in ops.FINISHED_COMMAND_STATUSES:
+            pause = reads.pause()
+            if pause is None:
+                break
+            if pause > 0:
+                _sleep(pause)
+            command = self.get(command_id, wait_s=reads.hold())
+        return command
 
 
 class Health(SyncResource):
@@ -288,6 +355,31 @@ class AsyncWebhooks(AsyncResource):
     deliveries = async_method(ops.webhooks_deliveries)
     iter_deliveries = async_pages(ops.webhooks_deliveries)
     redeliver = async_method(ops.webhooks_redeliver)
+
+
+class AsyncCommands(AsyncResource):
+    """Remote commands for gateways (since 1.3)."""
+
+    create = async_method(ops.commands_create)
+    list = async_method(ops.commands_list)
+    iter = async_pages(ops.commands_list)
+    get = async_method(ops.commands_get)
+    cancel = async_method(ops.commands_cancel)
+
+    async def wait(
+        self, command_id: Id, /, *, timeout_s: float = DEFAULT_COMMAND_WAIT_S
+    ) -> CommandResponse:
+        """`Commands.wait`, awaited."""
+        reads = _Reads(timeout_s)
+        command = await self.get(command_id, wait_s=reads.hold())
+        while command.status not in ops.FINISHED_COMMAND_STATUSES:
+            pause = reads.pause()
+            if pause is None:
+                break
+            if pause > 0:
+                await _async_sleep(pause)
+            command = await self.get(command_id, wait_s=reads.hold())
+        return command
 
 
 class AsyncHealth(AsyncResource):

@@ -5,14 +5,22 @@
  * socket open until its standard input closes; then it closes the socket itself, as a gateway
  * that shuts down does, and exits.
  *
- *   node gateway_ws.cjs <base url> <gateway id> <gw_ key> <telemetry data as JSON>
+ *   node gateway_ws.cjs <base url> <gateway id> <gw_ key> <telemetry data as JSON> \
+ *     [<session data as JSON, or null> [<answers as JSON>]]
+ *
+ * With session data, a `session` frame (v1.3) goes before the telemetry. Answers map a command
+ * type to the `command_result` data (`{status, result}` or `{status, error}`, without the id) the
+ * gateway reports for a `command` of that type, after acknowledging it `accepted`; a command of
+ * any other type is left unanswered (it stays `sent`).
  */
 'use strict';
 const { createRequire } = require('node:module');
 const { join } = require('node:path');
 
 const WebSocket = createRequire(join(__dirname, '..', '..', '..', '..', 'package.json'))('ws');
-const [baseUrl, gatewayId, key, telemetry] = process.argv.slice(2);
+const [baseUrl, gatewayId, key, telemetry, session = 'null', answers = '{}'] = process.argv.slice(2);
+const sessionData = JSON.parse(session);
+const answerOf = JSON.parse(answers);
 const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/v1/gateways/${gatewayId}/ws`, {
   headers: { Authorization: `Bearer ${key}` },
   perMessageDeflate: false,
@@ -28,8 +36,15 @@ ws.on('error', (e) => {
 ws.on('message', (raw) => {
   const frame = JSON.parse(raw.toString());
   if (frame.event === 'hello') {
+    if (sessionData) ws.send(JSON.stringify({ event: 'session', data: sessionData }));
     ws.send(JSON.stringify({ event: 'telemetry', data: JSON.parse(telemetry) }));
     process.stdout.write('connected\n');
+  } else if (frame.event === 'command') {
+    const answer = answerOf[frame.data.type];
+    if (answer) {
+      ws.send(JSON.stringify({ event: 'command_ack', data: { id: frame.data.id, status: 'accepted' } }));
+      ws.send(JSON.stringify({ event: 'command_result', data: { id: frame.data.id, ...answer } }));
+    }
   } else if (frame.event === 'error') {
     process.stderr.write(`${raw}\n`);
   }

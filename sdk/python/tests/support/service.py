@@ -209,9 +209,22 @@ class Service:
 
 
 class GatewaySocket:
-    """A paired gateway's WebSocket, held by a small node process (tests/support/gateway_ws.cjs)."""
+    """A paired gateway's WebSocket, held by a small node process (tests/support/gateway_ws.cjs).
 
-    def __init__(self, base_url: str, gateway_id: str, key: str, telemetry: dict[str, Any]) -> None:
+    With `session`, the gateway sends that `session` frame first (v1.3: `capabilities` with
+    "commands.v1" makes it take commands); `answers` maps a command type to the `command_result`
+    it reports (`{"status": "succeeded", "result": {...}}`); other commands stay unanswered.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        gateway_id: str,
+        key: str,
+        telemetry: dict[str, Any],
+        session: dict[str, Any] | None = None,
+        answers: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
         self.process = subprocess.Popen(
             [
                 node(),
@@ -220,6 +233,8 @@ class GatewaySocket:
                 gateway_id,
                 key,
                 json.dumps(telemetry),
+                json.dumps(session),
+                json.dumps(answers or {}),
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
