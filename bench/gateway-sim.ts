@@ -7,15 +7,23 @@
  *       generates and redeems N codes itself (operator key), then streams frames from all N.
  *
  * After `hello`, every gateway declares its session (v1.3: a boot id new at each start of the
- * simulator, firmware `sim-1.0`, no capabilities yet); one gateway sends its first frame at once; several spread their first frames
- * over the period. Options: --rate F (frames per second per gateway; default: one per heartbeat
- * interval from `hello`), --telemetry-every N (every Nth frame is telemetry, the rest
- * heartbeats, the first always telemetry; default 1),
- * --duration S (stop after S seconds; default: until Ctrl-C), --quiet.
+ * simulator and at each simulated reboot, the same on every reconnection in between; firmware
+ * `sim-1.0`; capability `commands.v1`); one gateway sends its first frame at once; several spread
+ * their first frames over the period. Each gateway runs the commands it is sent, exactly once
+ * (bench/lib/sim-commands.ts), and logs one line per command: network.probe connects only to
+ * 127.0.0.1, ::1 or localhost; cameras.discover finds a few made-up cameras after `timeout_s`;
+ * gateway.reboot closes the socket and is back 1 s later with a new boot id. A gateway
+ * reconnects after any close but 4403, 4404 or 4409.
+ *
+ * Options: --rate F (frames per second per gateway; default: one per heartbeat interval from
+ * `hello`), --telemetry-every N (every Nth frame is telemetry, the rest heartbeats, the first
+ * always telemetry; default 1), --duration S (stop after S seconds; default: until Ctrl-C),
+ * --quiet (no log lines, the commands' included).
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { GatewayCommands } from './lib/sim-commands';
 
 export interface SimOptions {
   url: string;
@@ -94,21 +102,62 @@ function telemetryFrame(i: number) {
   };
 }
 
-/** Connects every gateway and streams frames until stop() is called. */
-export function stream(base: string, gateways: PairedGateway[], options: Pick<SimOptions, 'rate' | 'telemetryEvery'>, stats: SimStats) {
+/** One simulated gateway across its connections: its boot, its backoff, its commands. */
+interface GatewayState {
+  bootId: string;
+  /** Connections in a row that closed before `hello`: the backoff's exponent. */
+  failures: number;
+  /** It closed its socket for a gateway.reboot. */
+  rebooting: boolean;
+  /** The current connection's frame timers. */
+  timers: NodeJS.Timeout[];
+  commands?: GatewayCommands;
+}
+
+/** Close codes after which a gateway does not reconnect (docs/gateway-protocol.md, "Close codes"): disabled, deleted, replaced. */
+const FINAL_CLOSES = new Set([4403, 4404, 4409]);
+/** A gateway.reboot: the socket closes (1000), and the gateway is back this much later with a new boot id. */
+const REBOOT_MS = 1_000;
+const BACKOFF_FIRST_MS = 1_000;
+const BACKOFF_MAX_MS = 60_000;
+
+/**
+ * Connects every gateway and streams frames until stop() is called. A gateway reconnects after
+ * any close but a final one (with backoff and jitter: 1 s doubling to 60 s) and after its own
+ * reboot; `sockets[i]` is gateway i's current socket. `log` gets one line per command handled.
+ */
+export function stream(
+  base: string,
+  gateways: PairedGateway[],
+  options: Pick<SimOptions, 'rate' | 'telemetryEvery'>,
+  stats: SimStats,
+  log: (m: string) => void = () => undefined,
+) {
   const wsBase = base.replace(/^http/, 'ws');
   const sockets: WebSocket[] = [];
-  const timers: NodeJS.Timeout[] = [];
-  // One boot of each simulated gateway per run of the simulator: a restart of it is a reboot.
-  const bootIds = gateways.map(() => randomUUID());
-  const open = (gw: PairedGateway, index: number) => {
+  let stopping = false;
+  const reconnects = new Set<NodeJS.Timeout>();
+  const states: GatewayState[] = [];
+  const open = (gw: PairedGateway, index: number, state: GatewayState) => {
     const ws = new WebSocket(`${wsBase}/api/v1/gateways/${gw.id}/ws`, {
       headers: { Authorization: `Bearer ${gw.apiKey}` },
       perMessageDeflate: false,
     });
-    sockets.push(ws);
+    sockets[index] = ws;
+    const timers: NodeJS.Timeout[] = (state.timers = []);
     let frames = 0;
     let greeted = false;
+    const commands = (state.commands ??= new GatewayCommands({
+      send: (event, data) => {
+        const current = sockets[index];
+        if (current.readyState === current.OPEN) current.send(JSON.stringify({ event, data }));
+      },
+      reboot: () => {
+        state.rebooting = true;
+        sockets[index].close(1000, 'rebooting');
+      },
+      log: (line) => log(`gateway ${gw.id}: ${line}`),
+    }));
     // The first frame is telemetry whatever --telemetry-every says, so a snapshot exists at once.
     const send = () => {
       if (ws.readyState !== ws.OPEN) return;
@@ -119,10 +168,15 @@ export function stream(base: string, gateways: PairedGateway[], options: Pick<Si
     ws.on('message', (raw) => {
       const frame = JSON.parse(raw.toString());
       if (frame.event === 'error') stats.errorFrames++;
+      else if (frame.event === 'command') commands.onCommand(frame.data);
+      else if (frame.event === 'command_result_received') commands.onReceipt(frame.data);
       if (frame.event !== 'hello') return;
       greeted = true;
+      state.failures = 0;
       stats.connected++;
-      ws.send(JSON.stringify({ event: 'session', data: { boot_id: bootIds[index], firmware: 'sim-1.0', capabilities: [] } }));
+      // The same boot id on every connection of one boot: only a reboot makes a new one.
+      ws.send(JSON.stringify({ event: 'session', data: { boot_id: state.bootId, firmware: 'sim-1.0', capabilities: ['commands.v1'] } }));
+      commands.resendResults();
       const rate = options.rate ?? 1 / frame.data.heartbeat_interval_s;
       const periodMs = 1000 / rate;
       const beat = () => {
@@ -137,16 +191,37 @@ export function stream(base: string, gateways: PairedGateway[], options: Pick<Si
       else timers.push(setTimeout(beat, Math.random() * periodMs));
     });
     ws.on('close', (code) => {
+      for (const t of timers) clearTimeout(t);
       stats.closes.set(code, (stats.closes.get(code) ?? 0) + 1);
       if (greeted) stats.connected--;
+      if (stopping) return;
+      let delayMs: number;
+      if (state.rebooting) {
+        state.rebooting = false;
+        state.bootId = randomUUID();
+        delayMs = REBOOT_MS;
+      } else if (FINAL_CLOSES.has(code)) {
+        log(`gateway ${gw.id}: closed with ${code}, not reconnecting`);
+        return;
+      } else {
+        delayMs = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** state.failures++) * (0.5 + Math.random() / 2);
+      }
+      const timer = setTimeout(() => {
+        reconnects.delete(timer);
+        open(gw, index, state);
+      }, delayMs);
+      reconnects.add(timer);
     });
     ws.on('error', () => undefined);
   };
-  gateways.forEach((gw, i) => open(gw, i));
+  // One boot of each simulated gateway per run of the simulator (a restart of it is a reboot), and one more per gateway.reboot.
+  gateways.forEach((gw, i) => open(gw, i, (states[i] = { bootId: randomUUID(), failures: 0, rebooting: false, timers: [] })));
   return {
     sockets,
     stop: () => {
-      for (const t of timers) clearTimeout(t);
+      stopping = true;
+      for (const t of reconnects) clearTimeout(t);
+      for (const state of states) for (const t of state.timers) clearTimeout(t);
       for (const ws of sockets) ws.close(1000, 'simulator stopping');
     },
   };
@@ -206,7 +281,7 @@ async function main(): Promise<void> {
     : await pairMany(options.url, options.key!, options.gateways, options.siteId, log);
   if (options.code) log(`paired gateway ${gateways[0].id}`);
   const stats: SimStats = { connected: 0, framesSent: 0, errorFrames: 0, closes: new Map() };
-  const sim = stream(options.url, gateways, options, stats);
+  const sim = stream(options.url, gateways, options, stats, log);
   let last = 0;
   const report = setInterval(() => {
     const closes = [...stats.closes].map(([c, n]) => `${c}×${n}`).join(' ') || 'none';

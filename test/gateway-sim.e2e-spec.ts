@@ -1,12 +1,17 @@
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { createServer, Server } from 'node:net';
 import { resolve } from 'node:path';
-import { pairMany, SimStats, stream } from '../bench/gateway-sim';
+import { pair, pairMany, SimStats, stream } from '../bench/gateway-sim';
+import { GatewayCommands } from '../bench/lib/sim-commands';
 import { bearer, createKey } from './support/factories';
 import { generateCode } from './support/gateways';
 import { startTestApp, TestApp } from './support/test-app';
 import { eventually } from './support/ws-client';
 
 const HEARTBEAT_INTERVAL_MS = 30_000;
+const UNFINISHED = ['queued', 'sent', 'accepted'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** `npm run gateway:sim -- ...`, with its stderr collected. */
 function runSim(args: string[]): { proc: ChildProcessWithoutNullStreams; stderr: () => string; exited: Promise<number | null> } {
@@ -85,5 +90,162 @@ describe('gateway simulator', () => {
       sim.proc.kill('SIGTERM');
       await sim.exited;
     }
+  });
+  describe('remote commands (v1.3)', () => {
+    /**
+     * POST /gateways/{id}/commands, again while it is 409: the service knows the gateway takes
+     * commands once the telemetry flush has stored its session's capabilities.
+     */
+    const postCommand = async (gatewayId: string, body: object) => {
+      const until = Date.now() + 10_000;
+      for (;;) {
+        const res = await t.http().post(`/api/v1/gateways/${gatewayId}/commands`).set(bearer(t.adminKey)).send(body);
+        if (res.status !== 409 || Date.now() > until) return res;
+        await sleep(100);
+      }
+    };
+    /** GET /commands/{id}?wait_s=10 until it is finished. */
+    const finished = async (id: string) => {
+      const until = Date.now() + 30_000;
+      for (;;) {
+        const res = await t.http().get(`/api/v1/commands/${id}?wait_s=10`).set(bearer(t.adminKey)).expect(200);
+        if (!UNFINISHED.includes(res.body.status) || Date.now() > until) return res.body;
+      }
+    };
+    const run = async (gatewayId: string, body: object) => {
+      const created = await postCommand(gatewayId, body);
+      expect({ status: created.status, body: created.body }).toEqual({ status: 201, body: expect.objectContaining({ type: (body as { type: string }).type }) });
+      return finished(created.body.id);
+    };
+
+    let listener: Server;
+    let port: number;
+    let connections = 0;
+    beforeAll(async () => {
+      listener = createServer((socket) => {
+        connections++;
+        socket.destroy();
+      });
+      await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
+      port = (listener.address() as { port: number }).port;
+    });
+    afterAll(async () => {
+      await new Promise((r) => listener?.close(r));
+    });
+
+    it('runs the commands it is sent from the command line: probes, discovery and a reboot with a new boot id', async () => {
+      const issued = await generateCode(t);
+      const sim = runSim(['--url', t.baseUrl, '--code', issued.pairing_code, '--rate', '1']);
+      try {
+        await eventually(async () => sim.stderr().includes(`paired gateway ${issued.id}`), 20_000);
+        const before = connections;
+
+        const probe = await run(issued.id, { type: 'network.probe', params: { host: '127.0.0.1', port } });
+        expect(probe).toMatchObject({ status: 'succeeded', attempt: 1, result: { reachable: true, latency_ms: expect.any(Number) }, error: null });
+        // One TCP connect: run once.
+        expect(connections - before).toBe(1);
+
+        const elsewhere = await run(issued.id, { type: 'network.probe', params: { host: '192.0.2.1', port: 554 } });
+        expect(elsewhere).toMatchObject({ status: 'failed', result: null, error: { code: 'not_allowed', message: 'the simulator only probes 127.0.0.1' } });
+
+        const discover = await run(issued.id, { type: 'cameras.discover', params: { timeout_s: 1 } });
+        expect(discover.status).toBe('succeeded');
+        expect(discover.result.devices.length).toBeGreaterThan(0);
+        for (const device of discover.result.devices) {
+          expect(device).toEqual({
+            address: expect.stringMatching(/^192\.0\.2\.\d{1,3}$/),
+            mac: expect.stringMatching(/^00:00:5e:00:53:[0-9a-f]{2}$/),
+            manufacturer: expect.any(String),
+            model: expect.any(String),
+            onvif_xaddr: expect.any(String),
+            camera_id: null,
+          });
+        }
+
+        const reboot = await run(issued.id, { type: 'gateway.reboot' });
+        expect(reboot).toMatchObject({ status: 'succeeded', error: null, result: { boot_id: expect.stringMatching(UUID), previous_boot_id: expect.stringMatching(UUID) } });
+        expect(reboot.result.boot_id).not.toBe(reboot.result.previous_boot_id);
+
+        // Back from the reboot, it takes commands again.
+        const after = await run(issued.id, { type: 'network.probe', params: { host: 'localhost', port } });
+        expect(after).toMatchObject({ status: 'succeeded', result: { reachable: true } });
+        expect(connections - before).toBe(2);
+
+        // One line per command handled: id, type, outcome.
+        await eventually(async () => sim.stderr().includes(`command ${after.id} network.probe (attempt 1): succeeded`), 5000);
+        const lines = sim.stderr();
+        expect(lines).toContain(`gateway ${issued.id}: command ${probe.id} network.probe (attempt 1): succeeded {"reachable":true,`);
+        expect(lines).toContain(`command ${elsewhere.id} network.probe (attempt 1): failed not_allowed: the simulator only probes 127.0.0.1`);
+        expect(lines).toContain(`command ${discover.id} cameras.discover (attempt 1): succeeded, ${discover.result.devices.length} devices`);
+        expect(lines).toContain(`command ${reboot.id} gateway.reboot (attempt 1): accepted, rebooting`);
+      } finally {
+        sim.proc.kill('SIGTERM');
+        await sim.exited;
+      }
+    });
+
+    it('does not run a command again when it is sent again after a reconnect, and keeps its boot id', async () => {
+      const issued = await generateCode(t);
+      const gw = await pair(t.baseUrl, issued.pairing_code);
+      const lines: string[] = [];
+      const stats: SimStats = { connected: 0, framesSent: 0, errorFrames: 0, closes: new Map() };
+      const sim = stream(t.baseUrl, [gw], { rate: 1, telemetryEvery: 1 }, stats, (line) => lines.push(line));
+      try {
+        // Long enough to reconnect (within 1 s) before it ends.
+        const created = await postCommand(gw.id, { type: 'cameras.discover', params: { timeout_s: 5 } });
+        expect(created.status).toBe(201);
+        await eventually(async () => (await t.http().get(`/api/v1/commands/${created.body.id}`).set(bearer(t.adminKey))).body.status === 'accepted', 5000);
+        // A lost connection (no close frame) while it runs: the service sends it again on the next session.
+        sim.sockets[0].terminate();
+        const done = await finished(created.body.id);
+        expect(done).toMatchObject({ status: 'succeeded', attempt: 2, result: { devices: expect.any(Array) } });
+        expect(lines.filter((l) => l.includes(`command ${created.body.id}`))).toEqual([
+          `gateway ${gw.id}: command ${created.body.id} cameras.discover (attempt 2): a duplicate, not run again; ack sent again`,
+          `gateway ${gw.id}: command ${created.body.id} cameras.discover (attempt 1): succeeded, ${done.result.devices.length} devices`,
+        ]);
+        // The reconnection was not a reboot: a reboot now names the boot id of the first connection.
+        const reboot = await finished((await postCommand(gw.id, { type: 'gateway.reboot' })).body.id);
+        const [first] = await t.dataSource.query('SELECT sent_boot_id FROM gateway_commands WHERE id = $1', [created.body.id]);
+        expect(reboot).toMatchObject({ status: 'succeeded', result: { previous_boot_id: first.sent_boot_id } });
+        expect(reboot.result.boot_id).not.toBe(first.sent_boot_id);
+        expect(stats.errorFrames).toBe(0);
+      } finally {
+        sim.stop();
+      }
+    });
+
+    it('keeps a result until its receipt, sends it again after a reconnect, and answers a duplicate with its ack and result', async () => {
+      const frames: { event: string; data: any }[] = [];
+      const lines: string[] = [];
+      let reboots = 0;
+      const commands = new GatewayCommands({ send: (event, data) => frames.push({ event, data }), reboot: () => reboots++, log: (l) => lines.push(l) });
+      const id = '0b7e2c1a-3d4f-4a5b-8c6d-7e8f9a0b1c2d';
+      commands.onCommand({ id, type: 'network.probe', params: { host: '198.51.100.7', port: 80 }, attempt: 1, deadline: '2026-12-04T21:00:00Z' });
+      await eventually(async () => frames.length === 2);
+      const ack = { event: 'command_ack', data: { id, status: 'accepted' } };
+      const result = { event: 'command_result', data: { id, status: 'failed', error: { code: 'not_allowed', message: 'the simulator only probes 127.0.0.1' } } };
+      expect(frames).toEqual([ack, result]);
+
+      commands.resendResults();
+      expect(frames.slice(2)).toEqual([result]);
+      commands.onCommand({ id, type: 'network.probe', params: { host: '198.51.100.7', port: 80 }, attempt: 2, deadline: '2026-12-04T21:00:00Z' });
+      expect(frames.slice(3)).toEqual([ack, result]);
+      commands.onReceipt({ id });
+      commands.resendResults();
+      expect(frames).toHaveLength(5);
+      expect(lines).toEqual([
+        `command ${id} network.probe (attempt 1): failed not_allowed: the simulator only probes 127.0.0.1`,
+        `command ${id} network.probe (attempt 2): a duplicate, not run again; ack and result sent again`,
+      ]);
+
+      // gateway.reboot: acked, no result, rebooted once however often it is sent.
+      const rebootId = '1c8f3d2b-4e5a-4b6c-9d7e-8f9a0b1c2d3e';
+      for (const attempt of [1, 2]) commands.onCommand({ id: rebootId, type: 'gateway.reboot', params: {}, attempt, deadline: '2026-12-04T21:00:00Z' });
+      expect(frames.slice(5)).toEqual([
+        { event: 'command_ack', data: { id: rebootId, status: 'accepted' } },
+        { event: 'command_ack', data: { id: rebootId, status: 'accepted' } },
+      ]);
+      expect(reboots).toBe(1);
+    });
   });
 });
