@@ -5,6 +5,7 @@ import { generateCode } from './support/gateways';
 import { expectErrorBody } from './support/http';
 import { createOrg, startTestApp, TestApp } from './support/test-app';
 import { Receiver, startReceiver } from './support/webhook-receiver';
+import { cancelCommand, commandGateway, expectFrame, postCommand } from './support/commands';
 import { eventually } from './support/ws-client';
 
 const SCHEDULE_S = [1, 2, 3];
@@ -64,6 +65,30 @@ describe('webhooks (v1.2)', () => {
         response_status: 200, error: null, duration_ms: expect.any(Number), attempted_at: expect.any(String), next_attempt_at: null,
       },
     ]);
+  });
+
+  it('delivers command outcomes (v1.3): command.succeeded and command.canceled, signed like every event', async () => {
+    const hook = await createHook('/commands', { event_types: ['command.succeeded', 'command.canceled'] });
+    const { gw, sock } = await commandGateway(t);
+    const done = (await postCommand(t, gw.id, { type: 'network.probe', params: { host: '192.168.10.31', port: 554 } }).expect(201)).body;
+    await expectFrame(sock, 'command');
+    sock.send({ event: 'command_result', data: { id: done.id, status: 'succeeded', result: { reachable: true, latency_ms: 2 } } });
+    await expectFrame(sock, 'command_result_received');
+    sock.ws.close();
+    await sock.closed;
+    const queued = (await postCommand(t, gw.id, { type: 'gateway.restart_service' }).expect(201)).body;
+    await cancelCommand(t, queued.id).expect(200);
+
+    const got = await eventually(async () => (rx.at('/commands').length >= 2 ? rx.at('/commands') : undefined), 8000);
+    const events = got.map((r) => new StandardWebhook(hook.secret).verify(r.body, r.headers as Record<string, string>) as any);
+    expect(events.map((e) => [e.type, e.data.command_id]).sort()).toEqual(
+      [
+        ['command.canceled', queued.id],
+        ['command.succeeded', done.id],
+      ].sort(),
+    );
+    expect(events.find((e) => e.type === 'command.canceled').data).toMatchObject({ type: 'gateway.restart_service', status: 'canceled', actor: { key_id: expect.any(String) } });
+    expect(events.every((e) => e.gateway_id === gw.id && e.org_id === t.orgId)).toBe(true);
   });
 
   it('during a rotation both secrets sign for 24 h', async () => {
