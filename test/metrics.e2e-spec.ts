@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../src/config/config';
 import { MetricsServer } from '../src/metrics/metrics-server';
+import { cancelCommand, connectWithSession, expectFrame, postCommand, storedCapabilities } from './support/commands';
 import { SignalBus } from '../src/signals/signal-bus';
 import { bearer } from './support/factories';
 import { generateCode, pairGateway } from './support/gateways';
@@ -178,5 +180,25 @@ describe('Prometheus metrics (METRICS_PORT)', () => {
     // Once the receiver answers, the queue drains.
     await eventually(async () => (await scrape()).value('novavms_webhook_queue_depth') === 0 && (await scrape()).value('novavms_webhook_delivery_lag_seconds') === 0, 8000);
     expect((await scrape()).value('novavms_webhook_attempts_total', { outcome: 'succeeded' })).toBe(4);
+  });
+
+  it('counts commands sent and ended by status, and shows the gateways that take commands', async () => {
+    const sock = await connectWithSession(t.baseUrl, gw, randomUUID());
+    await eventually(async () => (await storedCapabilities(t, gw.id))?.includes('commands.v1'), 8000);
+    expect((await scrape()).value('novavms_command_targets')).toBe(1);
+    const sent = await moved('novavms_commands_sent_total', {}, async () => {
+      const { body } = await postCommand(t, gw.id, { type: 'gateway.restart_service' }).expect(201);
+      await expectFrame(sock, 'command');
+      sock.send({ event: 'command_result', data: { id: body.id, status: 'succeeded' } });
+      await expectFrame(sock, 'command_result_received');
+    });
+    expect(sent).toBe(1);
+    expect((await scrape()).value('novavms_commands_ended_total', { status: 'succeeded' })).toBe(1);
+    expect((await scrape()).value('novavms_command_reports_waiting')).toBe(0);
+    sock.ws.close();
+    await sock.closed;
+    await eventually(async () => (await scrape()).value('novavms_command_targets') === 0);
+    const { body } = await postCommand(t, gw.id, { type: 'gateway.restart_service' }).expect(201);
+    expect(await moved('novavms_commands_ended_total', { status: 'canceled' }, () => cancelCommand(t, body.id).expect(200))).toBe(1);
   });
 });

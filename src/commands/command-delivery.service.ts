@@ -5,6 +5,7 @@ import { PeriodicTask } from '../common/periodic-task';
 import { isoUtc } from '../common/time';
 import { AppConfig } from '../config/config';
 import { Transactions } from '../database/transactions';
+import { Metrics } from '../metrics/metrics';
 import { SignalBus } from '../signals/signal-bus';
 import { CommandAck, CommandChange, COMMANDS_CAPABILITY, CommandResultReport, onAck, onResult, ReportedCommand } from './command-rules';
 import { CommandsRepository, DispatchTarget, ReportChange } from './commands.repository';
@@ -68,7 +69,10 @@ export class CommandDelivery implements OnModuleInit, BeforeApplicationShutdown,
     private readonly bus: SignalBus,
     private readonly instance: InstanceIdentity,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
+    metrics.sample(metrics.commandTargets, () => this.targets.size);
+    metrics.sample(metrics.commandReportsWaiting, () => this.reports.length);
     this.dispatches = new PeriodicTask('command delivery', DELIVERY_POLL_MS, () => this.dispatch(), this.logger);
     this.writes = new PeriodicTask('command reports', REPORT_RETRY_MS, () => this.writeReports(), this.logger);
     this.sweeps = new PeriodicTask('command sweep', SWEEP_EVERY_MS, () => this.sweep(), this.logger);
@@ -154,11 +158,15 @@ export class CommandDelivery implements OnModuleInit, BeforeApplicationShutdown,
     }
     for (const c of claimed) {
       if (c.status !== 'sent' && c.status !== 'accepted') {
+        this.metrics.commandsEnded.inc({ status: c.status });
         this.logger.log(`command ${c.id} (${c.type}) ${c.status}: gateway ${c.gateway_id} came back with a new boot id`);
         continue;
       }
       // A target gone since the claim: the command stays sent, and is sent again after the gateway's next session.
-      this.targets.get(c.gateway_id)?.link.send('command', { id: c.id, type: c.type, params: c.params, attempt: c.attempt, deadline: isoUtc(c.deadline_at) });
+      const target = this.targets.get(c.gateway_id);
+      if (!target) continue;
+      target.link.send('command', { id: c.id, type: c.type, params: c.params, attempt: c.attempt, deadline: isoUtc(c.deadline_at) });
+      this.metrics.commandsSent.inc();
     }
     if (this.due.size > 0) void this.dispatches.runNow();
   }
@@ -167,9 +175,9 @@ export class CommandDelivery implements OnModuleInit, BeforeApplicationShutdown,
     if (this.reports.length === 0) return;
     const batch = this.reports.slice(0, MAX_REPORTS_PER_STATEMENT);
     this.reports = this.reports.slice(batch.length);
-    let known: Set<string>;
+    let outcome: { known: Set<string>; changes: ReportChange[] };
     try {
-      known = await this.transactions.run(async (m) => {
+      outcome = await this.transactions.run(async (m) => {
         const keys = new Map<string, { id: string; gateway_id: string }>();
         for (const r of batch) {
           const id = (r.ack ?? r.result).id;
@@ -178,12 +186,14 @@ export class CommandDelivery implements OnModuleInit, BeforeApplicationShutdown,
         const locked = await this.commands.lockReported([...keys.values()], m);
         const changes = judge(locked, batch);
         if (changes.length > 0) await this.commands.applyReports(changes, m);
-        return new Set(locked.map((c) => `${c.id}/${c.gatewayId}`));
+        return { known: new Set(locked.map((c) => `${c.id}/${c.gatewayId}`)), changes };
       });
     } catch (e) {
       this.reports = [...batch, ...this.reports];
       throw e;
     }
+    const { known, changes } = outcome;
+    for (const c of changes) if (c.setCompletedAt && c.status) this.metrics.commandsEnded.inc({ status: c.status });
     const answered = new Set<string>();
     for (const r of batch) {
       const id = (r.ack ?? r.result).id;
@@ -198,6 +208,7 @@ export class CommandDelivery implements OnModuleInit, BeforeApplicationShutdown,
 
   private async sweep(): Promise<void> {
     const ended = await this.commands.sweep();
+    for (const status of ended) this.metrics.commandsEnded.inc({ status });
     if (ended.length > 0) {
       const expired = ended.filter((s) => s === 'expired').length;
       this.logger.log(`${expired} command(s) expired, ${ended.length - expired} timed out`);

@@ -6,6 +6,7 @@ import { ApiError } from '../common/api-error';
 import { isoUtc } from '../common/time';
 import { requestedBy } from '../database/change-context';
 import { Transactions } from '../database/transactions';
+import { Metrics } from '../metrics/metrics';
 import { GatewaysRepository } from '../gateways/gateways.repository';
 import {
   COMMANDS_CAPABILITY,
@@ -57,6 +58,7 @@ export class CommandsService {
     private readonly gateways: GatewaysRepository,
     private readonly cameras: CamerasRepository,
     private readonly waits: CommandWaits,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -158,6 +160,7 @@ export class CommandsService {
       const now = await this.findVisible(auth, id);
       throw new ApiError('conflict', `Only a queued command can be canceled; this one is ${now.status}`);
     }
+    this.metrics.commandsEnded.inc({ status: 'canceled' });
     this.logger.log(`org ${auth.orgId}: command ${id} canceled (key ${auth.keyId})`);
     return toCommandResponse(canceled);
   }

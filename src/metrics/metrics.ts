@@ -26,7 +26,7 @@ export class Metrics {
 
   // Gateway WebSocket
   readonly gatewaysConnected = this.sampled('novavms_gateways_connected', 'Gateways with an open WebSocket on this instance');
-  readonly framesReceived = new Counter({ name: 'novavms_ws_frames_received_total', help: 'Gateway frames received, by event (unknown: not heartbeat, telemetry or session)', labelNames: ['event'], registers: [this.registry] });
+  readonly framesReceived = new Counter({ name: 'novavms_ws_frames_received_total', help: 'Gateway frames received, by event (unknown: an event the service does not take)', labelNames: ['event'], registers: [this.registry] });
   readonly errorFrames = new Counter({ name: 'novavms_ws_error_frames_total', help: 'Error frames sent to gateways, by reason', labelNames: ['reason'], registers: [this.registry] });
   readonly closes = new Counter({ name: 'novavms_ws_closes_total', help: 'Gateway WebSockets closed, by close code (other: a code not listed in docs/operations.md)', labelNames: ['code'], registers: [this.registry] });
   readonly upgradesRefused = new Counter({ name: 'novavms_ws_upgrades_refused_total', help: 'WebSocket upgrades refused, by HTTP status', labelNames: ['status'], registers: [this.registry] });
@@ -59,6 +59,12 @@ export class Metrics {
   readonly webhookAttempts = new Counter({ name: 'novavms_webhook_attempts_total', help: 'Webhook delivery attempts made by this instance, by outcome', labelNames: ['outcome'], registers: [this.registry] });
   readonly webhookQueueDepth = this.sampled('novavms_webhook_queue_depth', 'Webhook attempts due and not yet taken by a worker (all instances)');
   readonly webhookLag = this.sampled('novavms_webhook_delivery_lag_seconds', 'How long the oldest due webhook attempt has waited (0 when none is due)');
+
+  // Remote commands (v1.3)
+  readonly commandsSent = new Counter({ name: 'novavms_commands_sent_total', help: 'Command frames this instance sent to gateways (a resend after a reconnect counts again)', registers: [this.registry] });
+  readonly commandsEnded = new Counter({ name: 'novavms_commands_ended_total', help: 'Commands this instance moved to an end state, by status', labelNames: ['status'], registers: [this.registry] });
+  readonly commandTargets = this.sampled('novavms_command_targets', 'Gateways connected to this instance that declared commands.v1');
+  readonly commandReportsWaiting = this.sampled('novavms_command_reports_waiting', 'Command acks and results received and not yet written');
 
   private defaults = false;
 
