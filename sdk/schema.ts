@@ -131,7 +131,7 @@ export interface paths {
         };
         /**
          * Get a command
-         * @description One command. With `wait_s` (1–30) the answer is held until the command is finished or the wait ends, whichever is first; the status then says which.
+         * @description One command. With `wait_s` (up to 30) the answer is held until the command is finished or the wait ends, whichever is first; the status then says which.
          */
         get: operations["commands_get"];
         put?: never;
