@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, OnModuleInit } from '@nestjs/common';
 import { SignalBus } from '../signals/signal-bus';
 
 /**
@@ -9,8 +9,10 @@ export const WAIT_RECHECK_MS = 5_000;
 
 /** Reads waiting for a command to finish (`GET /commands/{id}?wait_s=`), woken by `command.finished` from any instance. */
 @Injectable()
-export class CommandWaits implements OnModuleInit {
+export class CommandWaits implements OnModuleInit, BeforeApplicationShutdown {
   private readonly waiting = new Map<string, Set<() => void>>();
+  /** The instance is stopping: reads answer with what they have instead of waiting on. */
+  stopping = false;
 
   constructor(private readonly bus: SignalBus) {}
 
@@ -24,8 +26,15 @@ export class CommandWaits implements OnModuleInit {
     });
   }
 
+  /** A stopping instance answers every waiting read now, with the command as it is, before it closes the database. */
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+    for (const id of [...this.waiting.keys()]) this.wake(id);
+  }
+
   /** Resolves when the command may have finished, or after `ms` (at most WAIT_RECHECK_MS): the caller reads it again. */
   next(commandId: string, ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

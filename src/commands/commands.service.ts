@@ -137,7 +137,7 @@ export class CommandsService {
   async get(auth: AuthContext, id: string, waitS: number): Promise<CommandResponse> {
     let row = await this.findVisible(auth, id);
     const until = Date.now() + waitS * 1000;
-    while (!finished(row) && Date.now() < until) {
+    while (!finished(row) && Date.now() < until && !this.waits.stopping) {
       await this.waits.next(id, until - Date.now());
       row = await this.findVisible(auth, id);
     }
