@@ -156,8 +156,6 @@ export class GatewaysRepository {
     return { rows, total };
   }
 
-  /** The row, locked until the transaction ends: concurrent changes of one gateway go one at a time. */
-  @GenerateSql([SAMPLE_UUID, SAMPLE_UUID, IN_TRANSACTION])
   /**
    * The gateway, locked FOR UPDATE in `manager`'s transaction, with the capabilities of its last
    * `session` frame (none when it never sent one): what a new command is checked against.
@@ -173,6 +171,8 @@ export class GatewaysRepository {
     return row && { ...row, capabilities: row.capabilities ?? [] };
   }
 
+  /** The row, locked until the transaction ends: concurrent changes of one gateway go one at a time. */
+  @GenerateSql([SAMPLE_UUID, SAMPLE_UUID, IN_TRANSACTION])
   lockForUpdate(id: string, orgId: string, manager: EntityManager): Promise<Gateway | null> {
     return manager.getRepository(Gateway).findOne({ where: { id, orgId }, lock: { mode: 'pessimistic_write' } });
   }
