@@ -1085,6 +1085,11 @@ export interface components {
             /** @description gateway.registered: its name */
             name?: string | null;
             /**
+             * Format: date-time
+             * @description gateway.offline with reason `rebooting`: the reboot's deadline; availability counts the outage as planned up to then
+             */
+            planned_until?: string;
+            /**
              * Format: uuid
              * @description gateway.rebooted: the boot id of the session before
              */

@@ -280,6 +280,34 @@ describe('gateway commands (v1.3)', () => {
     });
   });
 
+  it('a reboot that does not come back by its deadline times out, and its outage is downtime from the deadline on', async () => {
+    const { gw, sock, bootId } = await commandGateway(t);
+    const { body } = await postCommand(t, gw.id, { type: 'gateway.reboot', timeout_s: 5 }).expect(201);
+    await expectFrame(sock, 'command');
+    sock.send({ event: 'command_ack', data: { id: body.id, status: 'accepted' } });
+    const accepted = await commandReaches(t, body.id, 'accepted');
+    await new Promise((r) => setTimeout(r, 1100));
+    sock.ws.close(1000);
+    await sock.closed;
+    await eventually(async () => (await walkEvents(t, { gateway_id: gw.id, type: 'gateway.offline' })).events.length === 1);
+    const [offline] = (await walkEvents(t, { gateway_id: gw.id, type: 'gateway.offline' })).events;
+    const deadline = Date.parse(accepted.sent_at) + 5000;
+    expect(offline.data).toMatchObject({ reason: 'rebooting', command_id: body.id, planned_until: new Date(deadline).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+    await commandReaches(t, body.id, 'timed_out', 10_000);
+    await new Promise((r) => setTimeout(r, Math.max(0, deadline + 3000 - Date.now())));
+    // It comes back, not rebooted (same boot id), after its deadline.
+    const back = await connectWithSession(t.baseUrl, gw, bootId);
+    back.send({ event: 'heartbeat', data: {} });
+    await eventually(async () => (await t.http().get(`/api/v1/gateways/${gw.id}`).set(bearer(t.adminKey))).body.status === 'online');
+    await new Promise((r) => setTimeout(r, 1100));
+    const availability = (await t.http().get(`/api/v1/gateways/${gw.id}/availability`).set(bearer(t.adminKey)).expect(200)).body;
+    expect(availability.planned_seconds).toBeGreaterThanOrEqual(2);
+    expect(availability.planned_seconds).toBeLessThanOrEqual(5);
+    expect(availability.offline_seconds).toBeGreaterThanOrEqual(2);
+    expect((await getCommand(t, body.id)).body.status).toBe('timed_out');
+    back.ws.close();
+  });
+
   describe('errors', () => {
     let ready: Awaited<ReturnType<typeof commandGateway>>;
     beforeAll(async () => {

@@ -21,7 +21,7 @@ const STATE_OF: Record<string, GatewayState> = {
   'gateway.deleted': 'deleted',
 };
 
-const toStatePoint = (row: PointRow): StatePoint => ({ at: row.at, state: STATE_OF[row.type], reason: row.reason });
+const toStatePoint = (row: PointRow): StatePoint => ({ at: row.at, state: STATE_OF[row.type], reason: row.reason, plannedUntil: row.planned_until ?? null });
 const time = (s: number) => isoUtc(new Date(s * 1000));
 const timeOrNull = (s: number | null) => (s === null ? null : time(s));
 const wholeSeconds = (text: string) => Math.floor(new Date(text).getTime() / 1000);

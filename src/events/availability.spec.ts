@@ -32,6 +32,15 @@ describe('availability', () => {
     });
   });
 
+  it('counts a reboot that did not come back by its deadline as planned only up to the deadline', () => {
+    const points: StatePoint[] = [p(0, 'online'), { at: 100, state: 'offline', reason: 'rebooting', plannedUntil: 130 }, p(200, 'online')];
+    expect(availability(points, 0, 300)).toMatchObject({ online_seconds: 200, planned_seconds: 30, offline_seconds: 70, uptime_percent: 74.074 });
+    // A range that starts after the deadline sees downtime only.
+    expect(availability(points, 150, 300)).toMatchObject({ planned_seconds: 0, offline_seconds: 50 });
+    // One that ends before it, planned only.
+    expect(availability(points, 0, 120)).toMatchObject({ planned_seconds: 20, offline_seconds: 0 });
+  });
+
   it('counts nothing before the first point (the gateway did not exist yet)', () => {
     expect(availability([p(1000, 'online')], 500, 1500)).toEqual({
       online_seconds: 500,

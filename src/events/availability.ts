@@ -15,6 +15,8 @@ export interface StatePoint {
   at: number;
   state: GatewayState;
   reason: string | null;
+  /** An offline for an operator's reboot (reason `rebooting`): planned until then (unix seconds), downtime after. */
+  plannedUntil?: number | null;
 }
 
 /** An offline period clipped to the range: `ended_at` null when it was not over by `to`. */
@@ -29,7 +31,7 @@ export interface Outage {
 export interface Availability {
   online_seconds: number;
   offline_seconds: number;
-  /** Offline for a reboot an operator asked for (an outage that began with reason `rebooting`): planned, so not downtime. */
+  /** Offline for a reboot an operator asked for (an outage that began with reason `rebooting`, up to the reboot's deadline): planned, so not downtime. */
   planned_seconds: number;
   disabled_seconds: number;
   uptime_percent: number | null;
@@ -83,8 +85,12 @@ export function availability(points: StatePoint[], from: number, to: number): Av
   for (const held of holds(points, to)) {
     for (let i = held.first; i <= held.last; i++) streak = points[i].state === 'offline' ? (streak ?? points[i]) : null;
     const { at, state } = points[held.last];
-    const counted = state === 'offline' && streak!.reason === PLANNED_REASON ? 'planned' : state;
-    if (counted === 'online' || counted === 'offline' || counted === 'disabled' || counted === 'planned') seconds[counted] += overlap(at, held.end, from, to);
+    if (state === 'offline' && streak!.reason === PLANNED_REASON) {
+      // Planned up to the reboot's deadline (the whole outage when the event does not say), downtime after.
+      const until = Math.min(held.end, Math.max(at, streak!.plannedUntil ?? held.end));
+      seconds.planned += overlap(at, until, from, to);
+      seconds.offline += overlap(until, held.end, from, to);
+    } else if (state === 'online' || state === 'offline' || state === 'disabled') seconds[state] += overlap(at, held.end, from, to);
     if (state === 'offline') {
       run ??= { start: at, reason: streak!.reason };
     } else if (run) {

@@ -42,22 +42,26 @@ FROM (SELECT 1) AS one
 LEFT JOIN LATERAL (SELECT e.id, e.seq::text AS seq, e.type, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS occurred_at, e.org_id, e.site_id, e.gateway_id, e.data FROM gateway_events e WHERE e.org_id = $1 AND e.seq > $2::bigint AND e.occurred_at >= now() - make_interval(days => $3) AND e.site_id = ANY($4::uuid[]) AND e.type = ANY($5::text[]) AND e.gateway_id = $6 AND e.occurred_at >= $7 ORDER BY e.seq LIMIT $8) page ON true;
 
 -- EventLogRepository.gatewayPoints
-SELECT type, at, gateway_id, reason, camera_status FROM (
+SELECT type, at, gateway_id, reason, camera_status, planned_until FROM (
   SELECT b.* FROM unnest($1::uuid[]) AS gw(id)
-    CROSS JOIN LATERAL (SELECT type, extract(epoch FROM date_trunc('second', occurred_at))::bigint AS at, gateway_id, data->>'reason' AS reason, data->>'to' AS camera_status, seq FROM gateway_events
+    CROSS JOIN LATERAL (SELECT type, extract(epoch FROM date_trunc('second', occurred_at))::bigint AS at, gateway_id, data->>'reason' AS reason, data->>'to' AS camera_status,
+CASE WHEN jsonb_typeof(data->'planned_until') = 'string' THEN extract(epoch FROM (data->>'planned_until')::timestamptz)::bigint END AS planned_until, seq FROM gateway_events
                          WHERE gateway_id = gw.id AND camera_id IS NULL AND type = ANY($4::text[]) AND seq IS NOT NULL AND occurred_at <= $2
                          ORDER BY seq DESC LIMIT 1) b
   UNION ALL
-  SELECT type, extract(epoch FROM date_trunc('second', occurred_at))::bigint AS at, gateway_id, data->>'reason' AS reason, data->>'to' AS camera_status, seq FROM gateway_events
+  SELECT type, extract(epoch FROM date_trunc('second', occurred_at))::bigint AS at, gateway_id, data->>'reason' AS reason, data->>'to' AS camera_status,
+CASE WHEN jsonb_typeof(data->'planned_until') = 'string' THEN extract(epoch FROM (data->>'planned_until')::timestamptz)::bigint END AS planned_until, seq FROM gateway_events
    WHERE gateway_id = ANY($1::uuid[]) AND camera_id IS NULL AND type = ANY($4::text[]) AND seq IS NOT NULL
      AND occurred_at > $2 AND occurred_at <= $3
 ) p ORDER BY at, seq;
 
 -- EventLogRepository.cameraPoints
-SELECT type, at, gateway_id, reason, camera_status FROM (
-  (SELECT type, extract(epoch FROM date_trunc('second', occurred_at))::bigint AS at, gateway_id, data->>'reason' AS reason, data->>'to' AS camera_status, seq FROM gateway_events
+SELECT type, at, gateway_id, reason, camera_status, planned_until FROM (
+  (SELECT type, extract(epoch FROM date_trunc('second', occurred_at))::bigint AS at, gateway_id, data->>'reason' AS reason, data->>'to' AS camera_status,
+CASE WHEN jsonb_typeof(data->'planned_until') = 'string' THEN extract(epoch FROM (data->>'planned_until')::timestamptz)::bigint END AS planned_until, seq FROM gateway_events
     WHERE camera_id = $1 AND org_id = $2 AND seq IS NOT NULL AND occurred_at <= $3 ORDER BY seq DESC LIMIT 1)
   UNION ALL
-  SELECT type, extract(epoch FROM date_trunc('second', occurred_at))::bigint AS at, gateway_id, data->>'reason' AS reason, data->>'to' AS camera_status, seq FROM gateway_events
+  SELECT type, extract(epoch FROM date_trunc('second', occurred_at))::bigint AS at, gateway_id, data->>'reason' AS reason, data->>'to' AS camera_status,
+CASE WHEN jsonb_typeof(data->'planned_until') = 'string' THEN extract(epoch FROM (data->>'planned_until')::timestamptz)::bigint END AS planned_until, seq FROM gateway_events
    WHERE camera_id = $1 AND org_id = $2 AND seq IS NOT NULL AND occurred_at > $3 AND occurred_at <= $4
 ) p ORDER BY at, seq;

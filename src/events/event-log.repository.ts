@@ -53,6 +53,8 @@ export interface PointRow {
   gateway_id: string;
   reason: string | null;
   camera_status: string | null;
+  /** `data.planned_until` of an offline for a reboot (v1.3), unix seconds. */
+  planned_until: number | null;
 }
 
 /**
@@ -125,14 +127,15 @@ function listEventsQuery(filter: EventFilter): { text: string; params: unknown[]
   return { text, params };
 }
 
-const POINT_COLUMNS = `type, extract(epoch FROM date_trunc('second', occurred_at))::bigint AS at, gateway_id, data->>'reason' AS reason, data->>'to' AS camera_status, seq`;
+const POINT_COLUMNS = `type, extract(epoch FROM date_trunc('second', occurred_at))::bigint AS at, gateway_id, data->>'reason' AS reason, data->>'to' AS camera_status,
+  CASE WHEN jsonb_typeof(data->'planned_until') = 'string' THEN extract(epoch FROM (data->>'planned_until')::timestamptz)::bigint END AS planned_until, seq`;
 
 /**
  * $1 gateway ids, $2 from, $3 to, $4 state types: for each gateway its last state-setting event
  * at or before `from` and every one after it up to `to`, oldest first.
  */
 const SQL_GATEWAY_POINTS = `
-  SELECT type, at, gateway_id, reason, camera_status FROM (
+  SELECT type, at, gateway_id, reason, camera_status, planned_until FROM (
     SELECT b.* FROM unnest($1::uuid[]) AS gw(id)
       CROSS JOIN LATERAL (SELECT ${POINT_COLUMNS} FROM gateway_events
                            WHERE gateway_id = gw.id AND camera_id IS NULL AND type = ANY($4::text[]) AND seq IS NOT NULL AND occurred_at <= $2
@@ -145,7 +148,7 @@ const SQL_GATEWAY_POINTS = `
 
 /** $1 camera id, $2 org id, $3 from, $4 to: the camera's last reported status at or before `from`, and every change up to `to`. */
 const SQL_CAMERA_POINTS = `
-  SELECT type, at, gateway_id, reason, camera_status FROM (
+  SELECT type, at, gateway_id, reason, camera_status, planned_until FROM (
     (SELECT ${POINT_COLUMNS} FROM gateway_events
       WHERE camera_id = $1 AND org_id = $2 AND seq IS NOT NULL AND occurred_at <= $3 ORDER BY seq DESC LIMIT 1)
     UNION ALL
@@ -201,6 +204,9 @@ export class EventLogRepository {
 
 /** pg returns bigint as text. */
 function numericAt(rows: PointRow[]): PointRow[] {
-  for (const r of rows) r.at = Number(r.at);
+  for (const r of rows) {
+    r.at = Number(r.at);
+    if (r.planned_until !== null && r.planned_until !== undefined) r.planned_until = Number(r.planned_until);
+  }
   return rows;
 }

@@ -9,8 +9,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   waiting with `wait_s` on any instance answers at once (`command.finished`). A lost
  *   notification only delays: the delivery poll and the waiting reads re-read the rows.
  * - A gateway that goes offline while a `gateway.reboot` of it is sent or accepted goes offline
- *   for that reason: its `gateway.offline` event has reason `rebooting` and the command's id,
- *   and availability counts the time as planned.
+ *   for that reason: its `gateway.offline` event has reason `rebooting`, the command's id and
+ *   `planned_until` (the command's deadline), and availability counts the time up to then as
+ *   planned — a reboot that never comes back is downtime from its deadline on.
  */
 export class GatewayCommands1796600000000 implements MigrationInterface {
   name = 'GatewayCommands1796600000000';
@@ -58,12 +59,14 @@ export class GatewayCommands1796600000000 implements MigrationInterface {
     CREATE FUNCTION "gateway_offline_rebooting"() RETURNS trigger LANGUAGE plpgsql AS $$
     DECLARE
       reboot uuid;
+      deadline timestamptz;
     BEGIN
-      SELECT c.id INTO reboot FROM "gateway_commands" c
+      SELECT c.id, c.deadline_at INTO reboot, deadline FROM "gateway_commands" c
        WHERE c.gateway_id = NEW.gateway_id AND c.type = 'gateway.reboot' AND c.status IN ('sent', 'accepted')
        ORDER BY c.sent_at DESC LIMIT 1;
       IF reboot IS NOT NULL THEN
-        NEW.data := NEW.data || jsonb_build_object('reason', 'rebooting', 'command_id', reboot);
+        NEW.data := NEW.data || jsonb_build_object('reason', 'rebooting', 'command_id', reboot,
+          'planned_until', to_char(deadline AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'));
       END IF;
       RETURN NEW;
     END $$

@@ -103,6 +103,8 @@ export class EventData {
   @ApiPropertyOptional({ type: String, nullable: true, minLength: 1, maxLength: 128, pattern: '\\S', description: 'gateway.rebooted: the firmware its new session declared (null when it declared none)' })
   firmware?: string | null;
   @ApiPropertyOptional({ ...UUID, description: 'command.*: the command; gateway.offline with reason `rebooting`: the gateway.reboot it went offline for' }) command_id?: string;
+  @ApiPropertyOptional({ ...TIMESTAMP, type: String, description: 'gateway.offline with reason `rebooting`: the reboot\'s deadline; availability counts the outage as planned up to then' })
+  planned_until?: string;
   @ApiPropertyOptional({
     type: String,
     maxLength: 32,

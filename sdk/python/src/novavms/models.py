@@ -452,6 +452,11 @@ class EventData(Model):
     """
     name: str | None = None
     """gateway.registered: its name"""
+    planned_until: datetime | None = None
+    """
+    gateway.offline with reason `rebooting`: the reboot's deadline; availability counts the outage
+    as planned up to then
+    """
     previous_boot_id: str | None = None
     """gateway.rebooted: the boot id of the session before"""
     previous_status: str | None = None
