@@ -20,7 +20,7 @@ import { createDatabase, withClient } from './lib/postgres';
 import { SERVICE_COMMAND, startService } from './lib/processes';
 import { Target } from './lib/report';
 import { ADMIN_KEY, bootstrapOrg, PairedGateway, seedPairedGateways } from './lib/seed';
-import { fmt, log, ratio, sleep, summarize, Summary, table } from './lib/stats';
+import { atRate, fmt, log, ratio, sleep, summarize, Summary, table } from './lib/stats';
 
 const GATEWAYS = Math.round(num('BENCH_COMMAND_GATEWAYS', 500, 1));
 const BURST = Math.round(num('BENCH_COMMAND_BURST', 5000, 1));
@@ -132,22 +132,13 @@ async function baselineBurst(baseUrl: string, gateways: PairedGateway[]): Promis
 async function latencyRun(baseUrl: string, gateways: PairedGateway[], receipts: Map<string, number>): Promise<CommandBenchResult['latency']> {
   const total = Math.round(RATE * LATENCY_S);
   const startedAt = new Map<string, number>();
-  const pending: Promise<unknown>[] = [];
-  const started = performance.now();
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / RATE;
-    const wait = due - performance.now();
-    if (wait > 1) await sleep(wait);
+  const achievedRate = await atRate(total, RATE, (i) => {
     const at = performance.now();
-    pending.push(
-      post(baseUrl, gateways[i % gateways.length].id).then((r) => {
-        if (r.status !== 201) throw new Error(`POST answered ${r.status}`);
-        startedAt.set(r.id!, at);
-      }),
-    );
-  }
-  await Promise.all(pending);
-  const achievedRate = total / ((performance.now() - started) / 1000);
+    return post(baseUrl, gateways[i % gateways.length].id).then((r) => {
+      if (r.status !== 201) throw new Error(`POST answered ${r.status}`);
+      startedAt.set(r.id!, at);
+    });
+  });
   const ids = [...startedAt.keys()];
   const missing = await waitReceipts(receipts, ids, 60_000);
   const latencies = ids.filter((id) => receipts.has(id)).map((id) => receipts.get(id)! - startedAt.get(id)!);

@@ -23,7 +23,7 @@ import { CpuMeter } from './lib/proc';
 import { ServerProcess, SERVICE_COMMAND, startService } from './lib/processes';
 import { Target } from './lib/report';
 import { ADMIN_KEY, bootstrapOrg, seedGateways } from './lib/seed';
-import { fmt, log, ratio, sleep, summarize, Summary, table } from './lib/stats';
+import { atRate, fmt, log, ratio, sleep, summarize, Summary, table } from './lib/stats';
 
 const BURST = Math.round(num('BENCH_WEBHOOK_BURST', 10_000, 1));
 const RATE = num('BENCH_WEBHOOK_RATE', 100, 0.1);
@@ -135,17 +135,10 @@ function baselineBurst(url: string): Promise<{ perS: number; failed: number }> {
 async function latencyRun(pool: Pool, rx: Receiver, gatewayIds: string[]): Promise<WebhookBenchResult['latency']> {
   const total = Math.round(RATE * LATENCY_S);
   const committed = new Map<string, number>();
-  const pending: Promise<unknown>[] = [];
-  const started = performance.now();
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / RATE;
-    const wait = due - performance.now();
-    if (wait > 1) await sleep(wait);
+  const achievedRate = await atRate(total, RATE, (i) => {
     const name = `latency ${i}`;
-    pending.push(pool.query('UPDATE gateways SET name = $1 WHERE id = $2', [name, gatewayIds[i % gatewayIds.length]]).then(() => committed.set(name, performance.now())));
-  }
-  await Promise.all(pending);
-  const achievedRate = total / ((performance.now() - started) / 1000);
+    return pool.query('UPDATE gateways SET name = $1 WHERE id = $2', [name, gatewayIds[i % gatewayIds.length]]).then(() => committed.set(name, performance.now()));
+  });
   const names = [...committed.keys()];
   const missing = await waitArrivals(rx, names, 60_000);
   const latencies = names.filter((n) => rx.arrivals.has(n)).map((n) => rx.arrivals.get(n)! - committed.get(n)!);

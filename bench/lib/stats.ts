@@ -43,6 +43,23 @@ export function fmt(value: number | undefined | null, decimals = 0): string {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/**
+ * Starts `start(i)` for each i < total at `rate` per second, each on its schedule and none
+ * waiting for another (an open-loop load), and resolves once all have settled with the rate
+ * achieved from the first start to the last settling.
+ */
+export async function atRate(total: number, rate: number, start: (i: number) => Promise<unknown>): Promise<number> {
+  const pending: Promise<unknown>[] = [];
+  const started = performance.now();
+  for (let i = 0; i < total; i++) {
+    const wait = started + (i * 1000) / rate - performance.now();
+    if (wait > 1) await sleep(wait);
+    pending.push(start(i));
+  }
+  await Promise.all(pending);
+  return total / ((performance.now() - started) / 1000);
+}
+
 /** A markdown table from a header row and body rows. */
 export function table(header: string[], rows: (string | number)[][]): string {
   const line = (cells: (string | number)[]) => `| ${cells.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`;
