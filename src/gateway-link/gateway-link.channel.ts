@@ -92,8 +92,9 @@ class SocketConnection implements LiveConnection, CommandLink {
 /**
  * The gateway's live channel. The upgrade was authorised by GatewayLinkAdapter, which passes the
  * session as the connection's third argument; here each socket is registered with presence,
- * greeted, kept alive with pings, and its heartbeat/telemetry frames are validated and handed to
- * the ingest. A telemetry frame is also a heartbeat.
+ * greeted, kept alive with pings, and its heartbeat/telemetry/session frames are validated and
+ * handed to the ingest (a telemetry or session frame is also a heartbeat). A session, and the
+ * command_ack/command_result frames (v1.3), also go to CommandDelivery, which owns commands.
  */
 @WebSocketGateway({ path: GATEWAY_WS_PATH })
 export class GatewayLinkChannel implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy {
