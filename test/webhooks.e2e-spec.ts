@@ -116,8 +116,7 @@ describe('webhooks (v1.2)', () => {
     // Every attempt carries the same event id and body.
     expect(new Set(arrivals.map((r) => r.headers['webhook-id'])).size).toBe(1);
     expect(new Set(arrivals.map((r) => r.body)).size).toBe(1);
-    // The fourth attempt arrived; its outcome is logged right after (a loaded machine may take a few seconds).
-    await eventually(async () => (await deliveries(hook.id)).at(-1)?.status === 'succeeded', 15_000, 100);
+    await eventually(async () => (await deliveries(hook.id)).at(-1)?.status === 'succeeded');
     const log = await deliveries(hook.id);
     expect(log.map((d) => [d.attempt, d.status, d.response_status])).toEqual([[1, 'failed', 500], [2, 'failed', 503], [3, 'failed', 500], [4, 'succeeded', 200]]);
     for (const [i, d] of log.slice(0, 3).entries()) {

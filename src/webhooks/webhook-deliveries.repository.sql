@@ -71,11 +71,11 @@ to_char(attempted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS attemp
 
 -- WebhookDeliveriesRepository.list
 SELECT id, position::text AS position, event_id, event_type, attempt, status, response_status, error, duration_ms,
-to_char(attempted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS attempted_at, to_char(next_attempt_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS next_attempt_at FROM webhook_deliveries WHERE webhook_id = $1 AND position > $2::bigint ORDER BY position LIMIT $3;
+to_char(attempted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS attempted_at, to_char(next_attempt_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS next_attempt_at FROM webhook_deliveries WHERE webhook_id = $1 AND position > $2::bigint ORDER BY webhook_deliveries.position LIMIT $3;
 
 -- WebhookDeliveriesRepository.list
 SELECT id, position::text AS position, event_id, event_type, attempt, status, response_status, error, duration_ms,
-to_char(attempted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS attempted_at, to_char(next_attempt_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS next_attempt_at FROM webhook_deliveries WHERE webhook_id = $1 AND position > $2::bigint AND status = $4 ORDER BY position LIMIT $3;
+to_char(attempted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS attempted_at, to_char(next_attempt_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS next_attempt_at FROM webhook_deliveries WHERE webhook_id = $1 AND position > $2::bigint AND status = $4 ORDER BY webhook_deliveries.position LIMIT $3;
 
 -- WebhookDeliveriesRepository.findInWebhook
 SELECT event_id, event_type, body FROM webhook_deliveries WHERE id = $1 AND webhook_id = $2;

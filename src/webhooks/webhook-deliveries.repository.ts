@@ -177,7 +177,11 @@ export class WebhookDeliveriesRepository {
     return row;
   }
 
-  /** A page of the webhook's attempts, oldest first, after the `position` cursor. */
+  /**
+   * A page of the webhook's attempts, oldest first, after the `position` cursor. The ORDER BY
+   * names the table's column: unqualified, it would be the text alias of the select list, and
+   * position 10 would sort before 9.
+   */
   @GenerateSql([SAMPLE_UUID, null, '0', 100], [SAMPLE_UUID, 'failed', '42', 100])
   list(webhookId: string, status: DeliveryStatus | null, after: string, limit: number): Promise<DeliveryRow[]> {
     const params: unknown[] = [webhookId, after, limit];
@@ -186,7 +190,7 @@ export class WebhookDeliveriesRepository {
       params.push(status);
       where += ` AND status = $4`;
     }
-    return this.sql.rows<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE ${where} ORDER BY position LIMIT $3`, params);
+    return this.sql.rows<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE ${where} ORDER BY webhook_deliveries.position LIMIT $3`, params);
   }
 
   /** An attempt of the webhook, with the body it sent (for a redelivery). */
