@@ -162,6 +162,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/config-schema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the configuration schema
+         * @description The JSON Schema (draft-07) every desired document is validated with. Camera keys must also be cameras bound to the gateway, and `timezone` an IANA time zone.
+         */
+        get: operations["config_schema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -272,6 +292,34 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateways/{id}/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a gateway's configuration
+         * @description What operators want the gateway to run (`desired`, at `desired_version`, also the `ETag`), what it last reported (`reported`, `applied_version`), and where it stands (`sync`). Write with `If-Match: <ETag>` so that a concurrent change is not overwritten (docs/configuration.md).
+         */
+        get: operations["config_get"];
+        /**
+         * Replace a gateway's configuration
+         * @description The body is the whole desired document. Each change is one version up and a `gateway.config_changed` event (with the actor and the paths changed); the gateway is sent the new document at once if it is connected, or when it next connects behind. A document equal to the current one changes nothing (same version, no event).
+         */
+        put: operations["config_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change part of a gateway's configuration
+         * @description A JSON merge patch (RFC 7396, `Content-Type: application/merge-patch+json`) of the desired document: members merge, `null` deletes. Otherwise as PUT.
+         */
+        patch: operations["config_patch"];
         trace?: never;
     };
     "/api/v1/gateways/{id}/telemetry": {
@@ -605,6 +653,25 @@ export interface components {
              */
             uptime_percent: number | null;
         };
+        CameraConfigSchema: {
+            /**
+             * Format: int32
+             * @example 4096
+             */
+            bitrate_kbps?: number;
+            /**
+             * Format: int32
+             * @example 15
+             */
+            fps?: number;
+            /**
+             * @example motion
+             * @enum {string}
+             */
+            recording: "continuous" | "motion" | "off";
+            /** @example main */
+            stream_profile?: string;
+        };
         CameraListResponse: {
             /** @description At most `limit` cameras */
             data: components["schemas"]["CameraResponse"][];
@@ -805,6 +872,54 @@ export interface components {
              */
             type: "gateway.reboot" | "gateway.restart_service" | "camera.reboot" | "cameras.discover" | "network.probe";
         };
+        ConfigDocumentSchema: {
+            /**
+             * @description Per camera id; only cameras bound to this gateway
+             * @example {
+             *       "550e8400-e29b-41d4-a716-446655440000": {
+             *         "fps": 15,
+             *         "recording": "motion"
+             *       }
+             *     }
+             */
+            cameras?: {
+                [key: string]: components["schemas"]["CameraConfigSchema"];
+            };
+            /**
+             * Format: int32
+             * @example 10
+             */
+            heartbeat_interval_s?: number;
+            /**
+             * @example info
+             * @enum {string}
+             */
+            log_level?: "debug" | "info" | "warn" | "error";
+            /**
+             * @example [
+             *       "pool.ntp.org"
+             *     ]
+             */
+            ntp_servers?: string[];
+            /**
+             * Format: int32
+             * @example 30
+             */
+            retention_days?: number;
+            /**
+             * @description An IANA time zone
+             * @example Europe/Berlin
+             */
+            timezone?: string;
+            /** @example 20 */
+            upstream_cap_mbps?: number;
+        };
+        ConfigErrorSchema: {
+            /** @example this camera supports at most 12 fps */
+            message: string;
+            /** @example cameras.550e8400-e29b-41d4-a716-446655440000.fps */
+            path: string;
+        };
         ConflictError: {
             /**
              * @example conflict
@@ -938,7 +1053,7 @@ export interface components {
              *       "gateway.online"
              *     ]
              */
-            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out")[];
+            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out" | "gateway.config_changed" | "gateway.config_applied" | "gateway.config_rejected")[];
             /** Format: uuid */
             id: string;
             /**
@@ -970,7 +1085,7 @@ export interface components {
              *       "gateway.online"
              *     ]
              */
-            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out")[];
+            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out" | "gateway.config_changed" | "gateway.config_applied" | "gateway.config_rejected")[];
             /** @description Deliver only events of these sites; omit or null for every site of the org (a site-scoped key must name its own sites) */
             site_ids?: string[] | null;
             /**
@@ -1018,7 +1133,7 @@ export interface components {
              * @example gateway.offline
              * @enum {string}
              */
-            event_type: "webhook.test" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out";
+            event_type: "webhook.test" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out" | "gateway.config_changed" | "gateway.config_applied" | "gateway.config_rejected";
             /** Format: uuid */
             id: string;
             /**
@@ -1058,6 +1173,12 @@ export interface components {
             /** @description Site ids */
             site_id?: components["schemas"]["FieldChange"];
         };
+        EventConfigError: {
+            /** @example the uplink is 100 Mbit/s */
+            message: string;
+            /** @example upstream_cap_mbps */
+            path: string;
+        };
         EventData: {
             /** @description The user key whose request caused the event */
             actor?: components["schemas"]["EventActor"];
@@ -1071,6 +1192,8 @@ export interface components {
              * @description camera.recording_status_changed: the camera
              */
             camera_id?: string;
+            /** @description gateway.config_changed: the paths of the desired document that changed (`log_level`, `cameras.<id>.fps`) */
+            changed_paths?: string[];
             /** @description gateway.updated: what changed */
             changes?: components["schemas"]["EventChanges"];
             /**
@@ -1078,6 +1201,8 @@ export interface components {
              * @description command.*: the command; gateway.offline with reason `rebooting`: the gateway.reboot it went offline for
              */
             command_id?: string;
+            /** @description gateway.config_rejected: why, as the gateway said */
+            errors?: components["schemas"]["EventConfigError"][];
             /** @description gateway.rebooted: the firmware its new session declared (null when it declared none) */
             firmware?: string | null;
             /** @description camera.recording_status_changed: the status before (recording, idle or error; null on the first report) */
@@ -1119,6 +1244,11 @@ export interface components {
              * @example gateway.reboot
              */
             type?: string;
+            /**
+             * Format: int64
+             * @description gateway.config_*: the configuration version written, applied or rejected
+             */
+            version?: number;
         };
         EventListResponse: {
             /** @description At most `limit` events, oldest first */
@@ -1131,7 +1261,7 @@ export interface components {
         };
         EventResponse: {
             /**
-             * @description By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated` carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`; `gateway.rebooted` carries `boot_id`, `previous_boot_id`, `firmware`; `command.*` carries `command_id`, `type`, `status`; `actor` when a user request caused the event
+             * @description By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated` carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`; `gateway.rebooted` carries `boot_id`, `previous_boot_id`, `firmware`; `command.*` carries `command_id`, `type`, `status`; `gateway.config_*` carries `version` (and `changed_paths`, or `errors`); `actor` when a user request caused the event
              * @example {
              *       "previous_status": "online",
              *       "reason": "heartbeat_timeout"
@@ -1175,7 +1305,7 @@ export interface components {
              * @example gateway.offline
              * @enum {string}
              */
-            type: "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out";
+            type: "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out" | "gateway.config_changed" | "gateway.config_applied" | "gateway.config_rejected";
         };
         FieldChange: {
             /**
@@ -1194,6 +1324,37 @@ export interface components {
             error: "forbidden";
             /** @description A human-readable sentence */
             message: string;
+        };
+        GatewayConfigResponse: {
+            /**
+             * Format: int64
+             * @description The last version the gateway applied; null before its first report
+             * @example 7
+             */
+            applied_version: number | null;
+            /** @description What operators want the gateway to run */
+            desired: components["schemas"]["ConfigDocumentSchema"];
+            /**
+             * Format: int64
+             * @description Up one with every change; also the ETag
+             * @example 7
+             */
+            desired_version: number;
+            /** @description Why the gateway rejected the desired version (empty unless sync is rejected) */
+            errors: components["schemas"]["ConfigErrorSchema"][];
+            /** @description What the gateway last reported it runs (`{}` before its first report) */
+            reported: components["schemas"]["ConfigDocumentSchema"];
+            /**
+             * Format: date-time
+             * @example 2026-04-21T14:20:05Z
+             */
+            reported_at: string | null;
+            /**
+             * @description unknown: never reported; rejected: the gateway refused the desired version (see errors); pending: not applied yet
+             * @example in_sync
+             * @enum {string}
+             */
+            sync: "in_sync" | "pending" | "rejected" | "unknown";
         };
         GatewayListResponse: {
             /** @description At most `limit` gateways */
@@ -1414,6 +1575,15 @@ export interface components {
             /** @description A human-readable sentence */
             message: string;
         };
+        PreconditionFailedError: {
+            /**
+             * @example precondition_failed
+             * @enum {string}
+             */
+            error: "precondition_failed";
+            /** @description A human-readable sentence */
+            message: string;
+        };
         RateLimitedError: {
             /**
              * @example rate_limited
@@ -1551,7 +1721,7 @@ export interface components {
              *       "gateway.online"
              *     ]
              */
-            event_types?: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out")[];
+            event_types?: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out" | "gateway.config_changed" | "gateway.config_applied" | "gateway.config_rejected")[];
             /** @description Deliver only events of these sites; null for every site of the org (a site-scoped key must name its own sites) */
             site_ids?: string[] | null;
             /**
@@ -1599,7 +1769,7 @@ export interface components {
              *       "gateway.online"
              *     ]
              */
-            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out")[];
+            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out" | "gateway.config_changed" | "gateway.config_applied" | "gateway.config_rejected")[];
             /** Format: uuid */
             id: string;
             /** @description Only events of these sites are delivered; null for every site of the org */
@@ -2529,6 +2699,63 @@ export interface operations {
             };
         };
     };
+    config_schema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A JSON Schema document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "$schema": "http://json-schema.org/draft-07/schema#",
+                     *       "additionalProperties": false,
+                     *       "properties": {
+                     *         "log_level": {
+                     *           "enum": [
+                     *             "debug",
+                     *             "info",
+                     *             "warn",
+                     *             "error"
+                     *           ]
+                     *         }
+                     *       },
+                     *       "type": "object"
+                     *     }
+                     */
+                    "application/json": unknown;
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
     events_list: {
         parameters: {
             query?: {
@@ -3228,6 +3455,373 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    config_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The desired version, quoted: send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "applied_version": 7,
+                     *       "desired": {
+                     *         "cameras": {
+                     *           "550e8400-e29b-41d4-a716-446655440000": {
+                     *             "fps": 15,
+                     *             "recording": "motion"
+                     *           }
+                     *         },
+                     *         "heartbeat_interval_s": 10,
+                     *         "log_level": "info",
+                     *         "timezone": "Europe/Berlin"
+                     *       },
+                     *       "desired_version": 7,
+                     *       "errors": [],
+                     *       "reported": {
+                     *         "cameras": {
+                     *           "550e8400-e29b-41d4-a716-446655440000": {
+                     *             "fps": 15,
+                     *             "recording": "motion"
+                     *           }
+                     *         },
+                     *         "heartbeat_interval_s": 10,
+                     *         "log_level": "info",
+                     *         "timezone": "Europe/Berlin"
+                     *       },
+                     *       "reported_at": "2026-04-21T14:20:05Z",
+                     *       "sync": "in_sync"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayConfigResponse"];
+                };
+            };
+            /** @description The id is not a uuid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description Gateway not in caller's org, or beyond a site-scoped key's sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    config_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the configuration this change was made against ("7"); a stale one is 412 */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfigDocumentSchema"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The desired version, quoted: send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "applied_version": 7,
+                     *       "desired": {
+                     *         "cameras": {
+                     *           "550e8400-e29b-41d4-a716-446655440000": {
+                     *             "fps": 15,
+                     *             "recording": "motion"
+                     *           }
+                     *         },
+                     *         "heartbeat_interval_s": 10,
+                     *         "log_level": "info",
+                     *         "timezone": "Europe/Berlin"
+                     *       },
+                     *       "desired_version": 7,
+                     *       "errors": [],
+                     *       "reported": {
+                     *         "cameras": {
+                     *           "550e8400-e29b-41d4-a716-446655440000": {
+                     *             "fps": 15,
+                     *             "recording": "motion"
+                     *           }
+                     *         },
+                     *         "heartbeat_interval_s": 10,
+                     *         "log_level": "info",
+                     *         "timezone": "Europe/Berlin"
+                     *       },
+                     *       "reported_at": "2026-04-21T14:20:05Z",
+                     *       "sync": "in_sync"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayConfigResponse"];
+                };
+            };
+            /** @description Not the schema (GET /api/v1/config-schema): an unknown field, a value out of range, a camera not bound to this gateway; or a malformed If-Match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description A viewer key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Gateway not in caller's org, or beyond a site-scoped key's sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description The gateway never declared config.v1 in a session frame */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictError"];
+                };
+            };
+            /** @description If-Match names another version than the current one: read it again, apply your change, write with the new ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreconditionFailedError"];
+                };
+            };
+            /** @description The document would be over 32 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    config_patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of the configuration this change was made against ("7"); a stale one is 412 */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description A JSON merge patch (RFC 7396) of the document: `null` deletes a member */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfigDocumentSchema"];
+                "application/merge-patch+json": components["schemas"]["ConfigDocumentSchema"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The desired version, quoted: send it back as If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "applied_version": 7,
+                     *       "desired": {
+                     *         "cameras": {
+                     *           "550e8400-e29b-41d4-a716-446655440000": {
+                     *             "fps": 15,
+                     *             "recording": "motion"
+                     *           }
+                     *         },
+                     *         "heartbeat_interval_s": 10,
+                     *         "log_level": "info",
+                     *         "timezone": "Europe/Berlin"
+                     *       },
+                     *       "desired_version": 7,
+                     *       "errors": [],
+                     *       "reported": {
+                     *         "cameras": {
+                     *           "550e8400-e29b-41d4-a716-446655440000": {
+                     *             "fps": 15,
+                     *             "recording": "motion"
+                     *           }
+                     *         },
+                     *         "heartbeat_interval_s": 10,
+                     *         "log_level": "info",
+                     *         "timezone": "Europe/Berlin"
+                     *       },
+                     *       "reported_at": "2026-04-21T14:20:05Z",
+                     *       "sync": "in_sync"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["GatewayConfigResponse"];
+                };
+            };
+            /** @description Not the schema (GET /api/v1/config-schema): an unknown field, a value out of range, a camera not bound to this gateway; or a malformed If-Match */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description A viewer key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Gateway not in caller's org, or beyond a site-scoped key's sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description The gateway never declared config.v1 in a session frame */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictError"];
+                };
+            };
+            /** @description If-Match names another version than the current one: read it again, apply your change, write with the new ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreconditionFailedError"];
+                };
+            };
+            /** @description The document would be over 32 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
                 };
             };
             /** @description The database is busy or unreachable; retry after Retry-After seconds */

@@ -4,6 +4,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { CamerasModule } from './cameras/cameras.module';
 import { CommandsModule } from './commands/commands.module';
+import { GatewayConfigModule } from './gateway-config/gateway-config.module';
 import { InstanceIdentity } from './common/instance-identity';
 import { createRootLogger } from './common/request-logger';
 import { AppConfig } from './config/config';
@@ -58,6 +59,7 @@ export class AppModule {
         TelemetryModule,
         PresenceModule,
         CommandsModule,
+        GatewayConfigModule,
         GatewayLinkModule,
       ],
     };

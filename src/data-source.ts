@@ -2,6 +2,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { ApiKey } from './auth/api-key.entity';
 import { Camera } from './cameras/camera.entity';
 import { GatewayCommand } from './commands/gateway-command.entity';
+import { GatewayConfig } from './gateway-config/gateway-config.entity';
 import { AppConfig } from './config/config';
 import { dataSourceOptions } from './database/data-source-options';
 import { EventLogHead } from './events/event-log-head.entity';
@@ -20,7 +21,7 @@ import { Webhook } from './webhooks/webhook.entity';
 import { ServiceInstance } from './telemetry/service-instance.entity';
 
 /** Every table of the schema, by the feature that owns it. The composition root, like app.module.ts. */
-export const ENTITIES = [Org, Site, ApiKey, Gateway, GatewayCount, GatewayTombstone, PairingCode, GatewayTelemetry, PairingGuess, Camera, ServiceInstance, GatewayEvent, EventLogHead, Webhook, WebhookDelivery, WebhookDispatchCursor, GatewayCommand];
+export const ENTITIES = [Org, Site, ApiKey, Gateway, GatewayCount, GatewayTombstone, PairingCode, GatewayTelemetry, PairingGuess, Camera, ServiceInstance, GatewayEvent, EventLogHead, Webhook, WebhookDelivery, WebhookDispatchCursor, GatewayCommand, GatewayConfig];
 
 /** The service's TypeORM options: the service, the admin CLI, the TypeORM CLI and the tests use these. */
 export function appDataSourceOptions(config: AppConfig, url: string): DataSourceOptions {

@@ -6,6 +6,7 @@ import { ApiKeysRepository } from './auth/api-keys.repository';
 import { CamerasRepository } from './cameras/cameras.repository';
 import { CommandsRepository } from './commands/commands.repository';
 import { EventLogRepository } from './events/event-log.repository';
+import { GatewayConfigRepository } from './gateway-config/gateway-config.repository';
 import { ENTITIES } from './data-source';
 import { DatabaseModule } from './database/database.module';
 import { Sql } from './database/sql';
@@ -26,6 +27,7 @@ export const SQL_SNAPSHOTS: { repository: Type; file: string }[] = [
   { repository: CamerasRepository, file: 'src/cameras/cameras.repository.sql' },
   { repository: CommandsRepository, file: 'src/commands/commands.repository.sql' },
   { repository: EventLogRepository, file: 'src/events/event-log.repository.sql' },
+  { repository: GatewayConfigRepository, file: 'src/gateway-config/gateway-config.repository.sql' },
   { repository: GatewaysRepository, file: 'src/gateways/gateways.repository.sql' },
   { repository: GatewayLiveStateRepository, file: 'src/gateways/gateway-live-state.repository.sql' },
   { repository: PairingCodesRepository, file: 'src/gateways/pairing-codes.repository.sql' },

@@ -21,5 +21,8 @@ UPDATE "cameras" SET "name" = $1, "site_id" = $2, "gateway_id" = $3 WHERE ("id" 
 -- CamerasRepository.delete
 DELETE FROM "cameras" WHERE ("id" = $1 AND "org_id" = $2);
 
+-- CamerasRepository.idsBoundTo
+SELECT "Camera"."id" AS "Camera_id" FROM "cameras" "Camera" WHERE (("Camera"."gateway_id" = $1));
+
 -- CamerasRepository.countBoundTo
 SELECT COUNT(1) AS "cnt" FROM "cameras" "Camera" WHERE (("Camera"."gateway_id" = $1));

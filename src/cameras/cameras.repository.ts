@@ -48,6 +48,13 @@ export class CamerasRepository implements BoundCameras {
     await this.cameras.delete({ id, orgId });
   }
 
+  /** The ids of the cameras bound to a gateway, in the caller's transaction. */
+  @GenerateSql([SAMPLE_UUID, IN_TRANSACTION])
+  async idsBoundTo(gatewayId: string, manager: EntityManager): Promise<string[]> {
+    const rows = await manager.getRepository(Camera).find({ select: { id: true }, where: { gatewayId } });
+    return rows.map((r) => r.id);
+  }
+
   @GenerateSql([SAMPLE_UUID, IN_TRANSACTION])
   countBoundTo(gatewayId: string, manager: EntityManager): Promise<number> {
     return manager.getRepository(Camera).count({ where: { gatewayId } });

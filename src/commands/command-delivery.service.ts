@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { ErrorDetail } from '../common/api-error';
+import type { FrameLink } from '../common/frame-link';
 import { InstanceIdentity } from '../common/instance-identity';
 import { PeriodicTask } from '../common/periodic-task';
 import { isoUtc } from '../common/time';
@@ -10,17 +10,8 @@ import { SignalBus } from '../signals/signal-bus';
 import { CommandAck, CommandChange, COMMANDS_CAPABILITY, CommandResultReport, onAck, onResult, ReportedCommand } from './command-rules';
 import { CommandsRepository, DispatchTarget, ReportChange } from './commands.repository';
 
-/**
- * A gateway's socket as commands see it (gateway-link provides it): which connection it is, and
- * how to send it a frame.
- */
-export interface CommandLink {
-  readonly gatewayId: string;
-  /** The connection's sequence number: only the gateway's current connection is sent commands. */
-  readonly seq: string;
-  send(event: string, data: unknown): void;
-  sendError(message: string, details?: ErrorDetail[]): void;
-}
+/** A gateway's socket as commands see it; only the gateway's current connection is sent commands. */
+export type CommandLink = FrameLink;
 
 /** How often each instance looks for queued commands of the gateways it holds: heals a lost `commands.queued` signal. */
 export const DELIVERY_POLL_MS = 5_000;

@@ -34,6 +34,7 @@ const SCHEMA_NAMES: Record<ErrorCode, string> = {
   not_found: 'NotFoundError',
   conflict: 'ConflictError',
   gone: 'GoneError',
+  precondition_failed: 'PreconditionFailedError',
   payload_too_large: 'PayloadTooLargeError',
   rate_limited: 'RateLimitedError',
   internal_error: 'InternalError',
@@ -72,6 +73,8 @@ export interface EndpointDoc {
   since: '1.0' | '1.1' | '1.2' | '1.3';
   /** The success response. */
   status: 200 | 201 | 202 | 204;
+  /** Headers of the success response (an ETag). */
+  headers?: Record<string, { description: string; schema: Record<string, unknown> }>;
   /** A second success response (an idempotent replay answered 200 where a new object is 201). */
   alsoStatus?: { status: 200; description: string };
   type?: Type<unknown>;
@@ -110,6 +113,7 @@ export function ApiEndpoint(doc: EndpointDoc): MethodDecorator {
       description: doc.responseDescription ?? (doc.status === 204 ? 'Empty body.' : 'Success'),
       ...(doc.type ? { type: doc.type } : {}),
       ...(doc.example !== undefined ? { example: doc.example } : {}),
+      ...(doc.headers ? { headers: doc.headers } : {}),
     }),
   ];
   if (doc.alsoStatus) {

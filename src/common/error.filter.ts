@@ -12,6 +12,7 @@ const CODE_FOR_STATUS: Record<number, ErrorCode> = {
   405: 'not_found',
   409: 'conflict',
   410: 'gone',
+  412: 'precondition_failed',
   413: 'payload_too_large',
   429: 'rate_limited',
   503: 'service_unavailable',

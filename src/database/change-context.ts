@@ -9,6 +9,8 @@ export interface ChangeContext {
   reason?: string;
   /** A reason per new status, for a statement that moves gateways both ways (the frame flush). */
   reasons?: Partial<Record<'online' | 'offline', string>>;
+  /** A configuration write (v1.3): the paths of the desired document it changed. */
+  changed_paths?: string[];
 }
 
 /** Who is acting, as services know it (an `AuthContext` is one). */

@@ -2,9 +2,12 @@ import { Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import { CommandDelivery, CommandLink } from '../commands/command-delivery.service';
+import { CommandDelivery } from '../commands/command-delivery.service';
 import { validateAck, validateResultFrame } from '../commands/command-rules';
 import type { ErrorDetail } from '../common/api-error';
+import type { FrameLink } from '../common/frame-link';
+import { ConfigDelivery } from '../gateway-config/config-delivery.service';
+import { validateReport } from '../gateway-config/config-rules';
 import { PeriodicTask } from '../common/periodic-task';
 import { isoUtc } from '../common/time';
 import { AppConfig } from '../config/config';
@@ -27,7 +30,7 @@ const CLOSE_WAIT_MS = 2_000;
 const invalid = (event: string, result: Validated<unknown> & { ok: false }): ErrorFrame => errorFrame(`Invalid ${event} frame`, result.details);
 
 /** A gateway's socket as presence and commands see it; answers pings to stay alive (see ping). */
-class SocketConnection implements LiveConnection, CommandLink {
+class SocketConnection implements LiveConnection, FrameLink {
   /** Answered the last ping. */
   alive = true;
   /** The service ended the connection (a shutdown, a replacement, a disable, a dead peer). */
@@ -94,7 +97,8 @@ class SocketConnection implements LiveConnection, CommandLink {
  * session as the connection's third argument; here each socket is registered with presence,
  * greeted, kept alive with pings, and its heartbeat/telemetry/session frames are validated and
  * handed to the ingest (a telemetry or session frame is also a heartbeat). A session, and the
- * command_ack/command_result frames (v1.3), also go to CommandDelivery, which owns commands.
+ * command_ack/command_result and config_report frames (v1.3), also go to CommandDelivery and
+ * ConfigDelivery, which own commands and configuration.
  */
 @WebSocketGateway({ path: GATEWAY_WS_PATH })
 export class GatewayLinkChannel implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy {
@@ -107,6 +111,7 @@ export class GatewayLinkChannel implements OnGatewayConnection, OnGatewayDisconn
     private readonly registry: ConnectionRegistry,
     private readonly ingest: TelemetryIngest,
     private readonly commands: CommandDelivery,
+    private readonly configs: ConfigDelivery,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
   ) {
@@ -144,6 +149,7 @@ export class GatewayLinkChannel implements OnGatewayConnection, OnGatewayDisconn
     this.connections.delete(connection.ws);
     this.registry.remove(connection, closedByGateway);
     this.commands.detached(connection);
+    this.configs.detached(connection);
   }
 
   @SubscribeMessage('heartbeat')
@@ -173,6 +179,17 @@ export class GatewayLinkChannel implements OnGatewayConnection, OnGatewayDisconn
     if (!connection) return undefined;
     this.ingest.record(connection.gatewayId, connection.seq, undefined, result.value);
     this.commands.sessionStarted(connection, result.value);
+    this.configs.sessionStarted(connection, result.value);
+    return undefined;
+  }
+
+  /** What configuration the gateway applied or rejected (v1.3); written with the other reports of the moment. */
+  @SubscribeMessage('config_report')
+  configReport(@ConnectedSocket() ws: WebSocket, @MessageBody() data: unknown): ErrorFrame | undefined {
+    const result = validateReport(data);
+    if (!result.ok) return invalid('config_report', result);
+    const connection = this.connections.get(ws);
+    if (connection) this.configs.report(connection, result.value);
     return undefined;
   }
 

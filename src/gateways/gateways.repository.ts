@@ -157,14 +157,16 @@ export class GatewaysRepository {
   }
 
   /**
-   * The gateway, locked FOR UPDATE in `manager`'s transaction, with the capabilities of its last
-   * `session` frame (none when it never sent one): what a new command is checked against.
+   * The gateway, locked FOR NO KEY UPDATE in `manager`'s transaction, with the capabilities of
+   * its last `session` frame (none when it never sent one): what a new command or configuration
+   * is checked against. Not FOR UPDATE: a row inserted meanwhile that references the gateway
+   * (a gateway's first configuration report) takes KEY SHARE on it and must not wait.
    */
   @GenerateSql([SAMPLE_UUID, SAMPLE_UUID, IN_TRANSACTION])
   async lockWithCapabilities(id: string, orgId: string, manager: EntityManager): Promise<{ id: string; site_id: string; status: GatewayStatus; capabilities: string[] } | undefined> {
     const [row] = await this.sql.rows<{ id: string; site_id: string; status: GatewayStatus; capabilities: string[] | null }>(
       `SELECT g.id, g.site_id, g.status, t.capabilities FROM gateways g LEFT JOIN gateway_telemetry t ON t.gateway_id = g.id
-        WHERE g.id = $1 AND g.org_id = $2 FOR UPDATE OF g`,
+        WHERE g.id = $1 AND g.org_id = $2 FOR NO KEY UPDATE OF g`,
       [id, orgId],
       manager,
     );

@@ -88,7 +88,7 @@ export class ConnectionRegistry implements OnModuleInit, BeforeApplicationShutdo
   }
 
   private onSignal(signal: Signal): void {
-    if (signal.type === 'apiKey.revoked' || signal.type === 'commands.queued' || signal.type === 'command.finished') return;
+    if (signal.type === 'apiKey.revoked' || signal.type === 'commands.queued' || signal.type === 'command.finished' || signal.type === 'config.changed') return;
     if (signal.type === 'gateways.connected') {
       for (const [gatewayId, seq] of signal.connections) this.replaceIfOlder(gatewayId, seq);
       return;

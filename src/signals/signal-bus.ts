@@ -24,7 +24,9 @@ export type Signal =
   /** Commands were queued for these gateways: whoever holds their sockets sends them (sent by the insert's trigger, at commit). */
   | { type: 'commands.queued'; gatewayIds: string[] }
   /** A command reached an end state: reads waiting for it answer (sent by the update's trigger, at commit). */
-  | { type: 'command.finished'; commandId: string };
+  | { type: 'command.finished'; commandId: string }
+  /** These gateways' desired configuration changed: whoever holds their sockets pushes it (sent by the write's trigger, at commit). */
+  | { type: 'config.changed'; gatewayIds: string[] };
 
 type Listener = (signal: Signal) => void;
 

@@ -79,6 +79,11 @@ const REASON = { type: String, maxLength: 64, pattern: '^[a-z_]+$' } as const;
 const STATUS_TEXT = { type: String, enum: ['registered', 'online', 'offline', 'disabled'] } as const;
 const RECORDING = { type: String, enum: ['recording', 'idle', 'error'] } as const;
 
+export class EventConfigError {
+  @ApiProperty({ type: String, maxLength: 200, pattern: '\\S', example: 'upstream_cap_mbps' }) path: string;
+  @ApiProperty({ type: String, maxLength: 1024, pattern: '\\S', example: 'the uplink is 100 Mbit/s' }) message: string;
+}
+
 /** The data of an event: which members appear depends on the type (docs/events.md). */
 export class EventData {
   @ApiPropertyOptional({ type: EventActor, description: 'The user key whose request caused the event' }) actor?: EventActor;
@@ -105,6 +110,17 @@ export class EventData {
   @ApiPropertyOptional({ ...UUID, description: 'command.*: the command; gateway.offline with reason `rebooting`: the gateway.reboot it went offline for' }) command_id?: string;
   @ApiPropertyOptional({ ...TIMESTAMP, type: String, description: 'gateway.offline with reason `rebooting`: the reboot\'s deadline; availability counts the outage as planned up to then' })
   planned_until?: string;
+  @ApiPropertyOptional({ type: 'integer', format: 'int64', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'gateway.config_*: the configuration version written, applied or rejected' })
+  version?: number;
+  @ApiPropertyOptional({
+    type: 'array',
+    maxItems: 2048,
+    items: { type: 'string', maxLength: 200, pattern: '\\S' },
+    description: 'gateway.config_changed: the paths of the desired document that changed (`log_level`, `cameras.<id>.fps`)',
+  })
+  changed_paths?: string[];
+  @ApiPropertyOptional({ type: () => [EventConfigError], maxItems: 50, description: 'gateway.config_rejected: why, as the gateway said' })
+  errors?: EventConfigError[];
   @ApiPropertyOptional({
     type: String,
     maxLength: 32,
@@ -136,7 +152,7 @@ export class EventResponse {
   @ApiProperty({
     type: EventData,
     description:
-      'By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated` carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`; `gateway.rebooted` carries `boot_id`, `previous_boot_id`, `firmware`; `command.*` carries `command_id`, `type`, `status`; `actor` when a user request caused the event',
+      'By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated` carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`; `gateway.rebooted` carries `boot_id`, `previous_boot_id`, `firmware`; `command.*` carries `command_id`, `type`, `status`; `gateway.config_*` carries `version` (and `changed_paths`, or `errors`); `actor` when a user request caused the event',
     example: { previous_status: 'online', reason: 'heartbeat_timeout' },
   })
   data: Record<string, unknown>;
