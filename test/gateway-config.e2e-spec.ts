@@ -196,6 +196,37 @@ describe('gateway configuration (v1.3)', () => {
     sock.ws.close();
   });
 
+  it('a camera moved to another gateway takes its section along: both versions move in one transaction, and a deleted camera leaves', async () => {
+    const a = await configGateway();
+    const b = await configGateway();
+    const camera = await createCamera(t, t.siteId, a.gw.id);
+    const stays = await createCamera(t, t.siteId, a.gw.id);
+    await put(a.gw.id, { log_level: 'info', cameras: { [camera]: { recording: 'motion', fps: 12 }, [stays]: { recording: 'off' } } }).expect(200);
+    await expectFrame(a.sock, 'config');
+    await put(b.gw.id, { log_level: 'warn' }).expect(200);
+    await expectFrame(b.sock, 'config');
+
+    await t.http().patch(`/api/v1/cameras/${camera}`).set(bearer(t.adminKey)).send({ gateway_id: b.gw.id }).expect(200);
+    expect((await get(a.gw.id)).body).toMatchObject({ desired_version: 2, desired: { log_level: 'info', cameras: { [stays]: { recording: 'off' } } } });
+    expect((await get(a.gw.id)).body.desired.cameras[camera]).toBeUndefined();
+    expect((await get(b.gw.id)).body).toMatchObject({ desired_version: 2, desired: { log_level: 'warn', cameras: { [camera]: { recording: 'motion', fps: 12 } } } });
+    // Both gateways are sent their new documents.
+    expect((await expectFrame(a.sock, 'config')).version).toBe(2);
+    expect(await expectFrame(b.sock, 'config')).toEqual({ version: 2, desired: { log_level: 'warn', cameras: { [camera]: { recording: 'motion', fps: 12 } } } });
+    await eventually(async () => (await configEvents(b.gw.id)).filter((e) => e.type === 'gateway.config_changed').length === 2);
+    const moved = (await configEvents(b.gw.id)).filter((e) => e.type === 'gateway.config_changed')[1];
+    expect(moved.data).toMatchObject({ version: 2, reason: 'camera_moved', changed_paths: [`cameras.${camera}`] });
+
+    // Renaming it moves nothing; deleting it removes its section.
+    await t.http().patch(`/api/v1/cameras/${camera}`).set(bearer(t.adminKey)).send({ name: 'Renamed' }).expect(200);
+    expect((await get(b.gw.id)).body.desired_version).toBe(2);
+    await t.http().delete(`/api/v1/cameras/${camera}`).set(bearer(t.adminKey)).expect(204);
+    expect((await get(b.gw.id)).body).toMatchObject({ desired_version: 3, desired: { log_level: 'warn' } });
+    expect((await get(b.gw.id)).body.desired.cameras).toBeUndefined();
+    a.sock.ws.close();
+    b.sock.ws.close();
+  });
+
   it('viewers read, operators write; other orgs and sites see nothing (404); the schema is served to any key', async () => {
     const siteB = await createSite(t, 'Config site B');
     const { gw, sock } = await configGateway(siteB);

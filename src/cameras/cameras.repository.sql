@@ -15,6 +15,9 @@ SELECT "Camera"."id" AS "Camera_id", "Camera"."org_id" AS "Camera_org_id", "Came
 -- CamerasRepository.findInOrg
 SELECT "Camera"."id" AS "Camera_id", "Camera"."org_id" AS "Camera_org_id", "Camera"."created_at" AS "Camera_created_at", "Camera"."site_id" AS "Camera_site_id", "Camera"."gateway_id" AS "Camera_gateway_id", "Camera"."name" AS "Camera_name" FROM "cameras" "Camera" WHERE (("Camera"."id" = $1) AND ("Camera"."org_id" = $2)) LIMIT 1;
 
+-- CamerasRepository.lockInOrg
+SELECT "Camera"."id" AS "Camera_id", "Camera"."org_id" AS "Camera_org_id", "Camera"."created_at" AS "Camera_created_at", "Camera"."site_id" AS "Camera_site_id", "Camera"."gateway_id" AS "Camera_gateway_id", "Camera"."name" AS "Camera_name" FROM "cameras" "Camera" WHERE (("Camera"."id" = $1) AND ("Camera"."org_id" = $2)) LIMIT 1 FOR UPDATE;
+
 -- CamerasRepository.update
 UPDATE "cameras" SET "name" = $1, "site_id" = $2, "gateway_id" = $3 WHERE ("id" = $4 AND "org_id" = $5);
 

@@ -38,14 +38,20 @@ export class CamerasRepository implements BoundCameras {
     return this.cameras.findOne({ where: { id, orgId } });
   }
 
-  @GenerateSql([SAMPLE_UUID, SAMPLE_UUID, { name: 'Dock door 3', siteId: SAMPLE_UUID, gatewayId: null }])
-  async update(id: string, orgId: string, changes: Pick<Camera, 'name' | 'siteId' | 'gatewayId'>): Promise<void> {
-    await this.cameras.update({ id, orgId }, changes);
+  /** The camera, locked until the transaction ends: a change of its gateway and its configuration section go together. */
+  @GenerateSql([SAMPLE_UUID, SAMPLE_UUID, IN_TRANSACTION])
+  lockInOrg(id: string, orgId: string, manager: EntityManager): Promise<Camera | null> {
+    return manager.getRepository(Camera).findOne({ where: { id, orgId }, lock: { mode: 'pessimistic_write' } });
   }
 
-  @GenerateSql([SAMPLE_UUID, SAMPLE_UUID])
-  async delete(id: string, orgId: string): Promise<void> {
-    await this.cameras.delete({ id, orgId });
+  @GenerateSql([SAMPLE_UUID, SAMPLE_UUID, { name: 'Dock door 3', siteId: SAMPLE_UUID, gatewayId: null }, IN_TRANSACTION])
+  async update(id: string, orgId: string, changes: Pick<Camera, 'name' | 'siteId' | 'gatewayId'>, manager: EntityManager): Promise<void> {
+    await manager.getRepository(Camera).update({ id, orgId }, changes);
+  }
+
+  @GenerateSql([SAMPLE_UUID, SAMPLE_UUID, IN_TRANSACTION])
+  async delete(id: string, orgId: string, manager: EntityManager): Promise<void> {
+    await manager.getRepository(Camera).delete({ id, orgId });
   }
 
   /** The ids of the cameras bound to a gateway, in the caller's transaction. */

@@ -4,6 +4,8 @@ import type { GatewaysService } from '../gateways/gateways.service';
 import type { SitesService } from '../sites/sites.service';
 import type { Camera } from './camera.entity';
 import type { CamerasRepository } from './cameras.repository';
+import { Transactions } from '../database/transactions';
+import { CameraConfigSections } from './camera-config-sections';
 import { CamerasService } from './cameras.service';
 
 const ORG = 'org-1';
@@ -20,14 +22,24 @@ function setup(found: Camera | null = camera()) {
   const cameras = {
     create: jest.fn(async (fields: Partial<Camera>) => camera(fields)),
     list: jest.fn(async () => [[camera()], 1] as [Camera[], number]),
-    findInOrg: jest.fn(async () => found),
+    findInOrg: jest.fn(async () => found && { ...found }),
+    lockInOrg: jest.fn(async () => found && { ...found }),
     update: jest.fn(async () => undefined),
     delete: jest.fn(async () => undefined),
   };
   const gateways = { requireWritableGateway: jest.fn(async () => undefined) };
   const sites = { requireWritableSite: jest.fn(async () => undefined) };
-  const service = new CamerasService(cameras as unknown as CamerasRepository, gateways as unknown as GatewaysService, sites as unknown as SitesService);
-  return { service, cameras, gateways, sites };
+  // A transaction that runs its work with a stand-in manager; the sections record what moved.
+  const transactions = { run: jest.fn(async (work: (m: unknown) => Promise<unknown>) => work({})) };
+  const sections = { moved: jest.fn(async () => undefined) };
+  const service = new CamerasService(
+    cameras as unknown as CamerasRepository,
+    gateways as unknown as GatewaysService,
+    sites as unknown as SitesService,
+    transactions as unknown as Transactions,
+    sections as unknown as CameraConfigSections,
+  );
+  return { service, cameras, gateways, sites, sections };
 }
 
 async function apiError(promise: Promise<unknown>): Promise<ApiError> {
@@ -107,7 +119,7 @@ describe('CamerasService', () => {
       const { service, cameras, gateways } = setup();
       const updated = await service.update(orgWide, 'cam-1', { gateway_id: null });
       expect(gateways.requireWritableGateway).not.toHaveBeenCalled();
-      expect(cameras.update).toHaveBeenCalledWith('cam-1', ORG, { name: 'Dock 1', siteId: 'site-a', gatewayId: null });
+      expect(cameras.update).toHaveBeenCalledWith('cam-1', ORG, { name: 'Dock 1', siteId: 'site-a', gatewayId: null }, expect.anything());
       expect(updated.gateway_id).toBeNull();
     });
 
@@ -123,6 +135,16 @@ describe('CamerasService', () => {
   it('deletes a visible camera within the caller org only', async () => {
     const { service, cameras } = setup();
     await service.delete(orgWide, 'cam-1');
-    expect(cameras.delete).toHaveBeenCalledWith('cam-1', ORG);
+    expect(cameras.delete).toHaveBeenCalledWith('cam-1', ORG, expect.anything());
+  });
+
+  it('moves the camera\'s configuration section with it when its gateway changes, and not otherwise', async () => {
+    const { service, sections } = setup(camera({ gatewayId: 'gw-a' }));
+    await service.update(orgWide, 'cam-1', { name: 'Renamed' });
+    expect(sections.moved).not.toHaveBeenCalled();
+    await service.update(orgWide, 'cam-1', { gateway_id: 'gw-b' });
+    expect(sections.moved).toHaveBeenCalledWith('cam-1', 'gw-a', 'gw-b', expect.objectContaining({ actor: expect.any(Object) }), expect.anything());
+    await service.delete(orgWide, 'cam-1');
+    expect(sections.moved).toHaveBeenLastCalledWith('cam-1', 'gw-a', null, expect.any(Object), expect.anything());
   });
 });

@@ -3,7 +3,10 @@ import { AuthContext, canSeeSite } from '../auth/auth-context';
 import { ApiError } from '../common/api-error';
 import { Page } from '../common/pagination.dto';
 import { isoUtc } from '../common/time';
+import { requestedBy } from '../database/change-context';
+import { Transactions } from '../database/transactions';
 import { GatewaysService } from '../gateways/gateways.service';
+import { CameraConfigSections } from './camera-config-sections';
 import { SitesService } from '../sites/sites.service';
 import { Camera } from './camera.entity';
 import { CamerasRepository } from './cameras.repository';
@@ -36,6 +39,8 @@ export class CamerasService {
     private readonly cameras: CamerasRepository,
     private readonly gateways: GatewaysService,
     private readonly sites: SitesService,
+    private readonly transactions: Transactions,
+    private readonly sections: CameraConfigSections,
   ) {}
 
   async create(auth: AuthContext, dto: CreateCameraDto): Promise<CameraResponse> {
@@ -75,13 +80,26 @@ export class CamerasService {
       camera.gatewayId = dto.gateway_id;
     }
     if (dto.name !== undefined) camera.name = dto.name;
-    await this.cameras.update(camera.id, auth.orgId, { name: camera.name, siteId: camera.siteId, gatewayId: camera.gatewayId }).catch(referenceGone);
+    // The camera is locked to read the gateway it leaves: its configuration section moves with it, in this transaction.
+    await this.transactions.run(async (m) => {
+      const before = await this.cameras.lockInOrg(camera.id, auth.orgId, m);
+      if (!before) throw ApiError.notFound('Camera');
+      if (dto.gateway_id === undefined) camera.gatewayId = before.gatewayId;
+      await this.cameras.update(camera.id, auth.orgId, { name: camera.name, siteId: camera.siteId, gatewayId: camera.gatewayId }, m);
+      if (before.gatewayId !== camera.gatewayId) await this.sections.moved(camera.id, before.gatewayId, camera.gatewayId, requestedBy(auth), m);
+    }, requestedBy(auth)).catch(referenceGone);
     return toCameraResponse(camera);
   }
 
+  /** Its configuration section leaves its gateway's desired document with it. */
   async delete(auth: AuthContext, id: string): Promise<void> {
     const camera = await this.findVisible(auth, id);
-    await this.cameras.delete(camera.id, auth.orgId);
+    await this.transactions.run(async (m) => {
+      const before = await this.cameras.lockInOrg(camera.id, auth.orgId, m);
+      if (!before) return;
+      await this.cameras.delete(camera.id, auth.orgId, m);
+      if (before.gatewayId) await this.sections.moved(camera.id, before.gatewayId, null, requestedBy(auth), m);
+    }, requestedBy(auth));
   }
 
   /** Another org's camera, or one outside the key's sites, does not exist for this caller. */

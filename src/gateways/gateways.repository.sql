@@ -19,6 +19,9 @@ SELECT count(*)::int AS total FROM gateways g WHERE g.org_id = $1 AND g.site_id 
 SELECT g.id, g.site_id, g.status, t.capabilities FROM gateways g LEFT JOIN gateway_telemetry t ON t.gateway_id = g.id
 WHERE g.id = $1 AND g.org_id = $2 FOR NO KEY UPDATE OF g;
 
+-- GatewaysRepository.lockNoKeyInOrder
+SELECT id FROM gateways WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE;
+
 -- GatewaysRepository.lockForUpdate
 SELECT "Gateway"."id" AS "Gateway_id", "Gateway"."org_id" AS "Gateway_org_id", "Gateway"."created_at" AS "Gateway_created_at", "Gateway"."site_id" AS "Gateway_site_id", "Gateway"."name" AS "Gateway_name", "Gateway"."status" AS "Gateway_status", "Gateway"."version" AS "Gateway_version", "Gateway"."local_ip" AS "Gateway_local_ip", "Gateway"."key_hash" AS "Gateway_key_hash", "Gateway"."connection_seq" AS "Gateway_connection_seq", "Gateway"."connection_instance" AS "Gateway_connection_instance", "Gateway"."paired_at" AS "Gateway_paired_at", "Gateway"."updated_at" AS "Gateway_updated_at" FROM "gateways" "Gateway" WHERE (("Gateway"."id" = $1) AND ("Gateway"."org_id" = $2)) LIMIT 1 FOR UPDATE;
 

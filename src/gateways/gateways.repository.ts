@@ -173,6 +173,12 @@ export class GatewaysRepository {
     return row && { ...row, capabilities: row.capabilities ?? [] };
   }
 
+  /** These gateways locked FOR NO KEY UPDATE in id order, as a configuration write locks one (a camera moving between two). */
+  @GenerateSql([[SAMPLE_UUID, SAMPLE_UUID], IN_TRANSACTION])
+  async lockNoKeyInOrder(ids: string[], manager: EntityManager): Promise<void> {
+    await this.sql.run('SELECT id FROM gateways WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE', [ids], manager);
+  }
+
   /** The row, locked until the transaction ends: concurrent changes of one gateway go one at a time. */
   @GenerateSql([SAMPLE_UUID, SAMPLE_UUID, IN_TRANSACTION])
   lockForUpdate(id: string, orgId: string, manager: EntityManager): Promise<Gateway | null> {

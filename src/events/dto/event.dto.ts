@@ -79,7 +79,7 @@ const REASON = { type: String, maxLength: 64, pattern: '^[a-z_]+$' } as const;
 const STATUS_TEXT = { type: String, enum: ['registered', 'online', 'offline', 'disabled'] } as const;
 const RECORDING = { type: String, enum: ['recording', 'idle', 'error'] } as const;
 
-export class EventConfigError {
+export class EventConfigProblem {
   @ApiProperty({ type: String, maxLength: 200, pattern: '\\S', example: 'upstream_cap_mbps' }) path: string;
   @ApiProperty({ type: String, maxLength: 1024, pattern: '\\S', example: 'the uplink is 100 Mbit/s' }) message: string;
 }
@@ -119,8 +119,8 @@ export class EventData {
     description: 'gateway.config_changed: the paths of the desired document that changed (`log_level`, `cameras.<id>.fps`)',
   })
   changed_paths?: string[];
-  @ApiPropertyOptional({ type: () => [EventConfigError], maxItems: 50, description: 'gateway.config_rejected: why, as the gateway said' })
-  errors?: EventConfigError[];
+  @ApiPropertyOptional({ type: () => [EventConfigProblem], maxItems: 50, description: 'gateway.config_rejected: why, as the gateway said' })
+  errors?: EventConfigProblem[];
   @ApiPropertyOptional({
     type: String,
     maxLength: 32,
