@@ -46,6 +46,18 @@ export type Command = Schemas['CommandResponse'];
 export type CommandList = Schemas['CommandListResponse'];
 export type CommandStatus = Command['status'];
 export type CommandType = Command['type'];
+/** A gateway's configuration (since 1.3): `desired` at `desired_version`, `reported`, `applied_version`, `sync`, `errors`. */
+export type GatewayConfig = Schemas['GatewayConfigResponse'];
+/** A whole desired configuration document, as PUT takes it and GatewayConfig's `desired` and `reported` are. */
+export type ConfigDocument = Schemas['ConfigDocumentSchema'];
+export type CameraConfig = Schemas['CameraConfigSchema'];
+export type ConfigSync = GatewayConfig['sync'];
+export type ConfigError = Schemas['ConfigErrorSchema'];
+/** The JSON Schema (draft-07) every desired document is validated with, as GET /api/v1/config-schema serves it. */
+export interface ConfigJsonSchema {
+  $schema?: string;
+  [keyword: string]: unknown;
+}
 
 /** `site_id` → `siteId`, at the type level. */
 type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
@@ -88,9 +100,34 @@ export interface WaitCommandOptions {
   /** How long to wait in all, in seconds (default 60). */
   timeoutS?: number;
 }
+/**
+ * A JSON merge patch (RFC 7396) of `T`: any member may be left out, given (objects merge, member
+ * by member, at every depth) or `null`, which deletes it. Arrays are not merged: given, they replace.
+ */
+export type MergePatch<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: MergePatch<NonNullable<T[K]>> | null } : T;
+/** A merge patch of the desired document, as `config.patch()` sends it. */
+export type ConfigMergePatch = MergePatch<ConfigDocument>;
+export interface ConfigWriteOptions {
+  /**
+   * Sent as the If-Match header: the ETag the change was made against (`"7"`, as `get()` returns
+   * it). When the configuration has changed since, the write is refused with a 412
+   * `precondition_failed` NovaVMSError. Without it the write is unconditional.
+   */
+  ifMatch?: string;
+}
+/** A configuration with its ETag (`"7"`, the desired version quoted), to send back as `ifMatch`. */
+export interface VersionedConfig {
+  config: GatewayConfig;
+  etag: string;
+}
 
-/** Every error body the spec documents (`ValidationError`, `NotFoundError`, ...). */
-export type ApiErrorBody = Schemas[Extract<keyof Schemas, `${string}Error`>];
+/**
+ * The schemas of the error bodies the spec documents: named `...Error` and shaped `{error, message}`
+ * (a schema that only ends in Error, such as an event's `{path, message}`, is not an answer's body).
+ */
+type ErrorBodySchemaName = { [K in keyof Schemas]: K extends `${string}Error` ? (Schemas[K] extends { error: string; message: string } ? K : never) : never }[keyof Schemas];
+/** Every error body the spec documents (`ValidationError`, `NotFoundError`, `PreconditionFailedError`, ...). */
+export type ApiErrorBody = Schemas[ErrorBodySchemaName];
 /** What a NovaVMSError carries when the answer was not a documented error body (a proxy's page, say). */
 export interface UnexpectedResponseBody {
   error: 'unexpected_response';
@@ -112,7 +149,7 @@ export class NovaVMSError extends Error {
   ) {
     super(`${operation}: ${status} ${body.error}: ${body.message}`);
   }
-  /** The machine-readable code: `validation_error`, `not_found`, `conflict`, ... */
+  /** The machine-readable code: `validation_error`, `not_found`, `conflict`, `precondition_failed`, ... */
   get code(): ErrorCode {
     return this.body.error;
   }
@@ -151,8 +188,13 @@ function isErrorBody(value: unknown): value is ApiErrorBody {
 }
 
 async function unwrap<T>(operation: string, pending: Promise<Outcome<T>>): Promise<T> {
+  return (await unwrapWithResponse(operation, pending)).data;
+}
+
+/** As unwrap, with the response too (for its headers). */
+async function unwrapWithResponse<T>(operation: string, pending: Promise<Outcome<T>>): Promise<{ data: T; response: Response }> {
   const { data, error, response } = await pending;
-  if (response.ok) return data as T;
+  if (response.ok) return { data: data as T, response };
   const retry = Number(response.headers.get('retry-after'));
   const body: ApiErrorBody | UnexpectedResponseBody = isErrorBody(error)
     ? error
@@ -167,6 +209,8 @@ export class GatewaysApi {
     private readonly api: Api,
     /** The gateways' remote commands: the same object as `novavms.commands` (since 1.3). */
     readonly commands: CommandsApi = new CommandsApi(api),
+    /** The gateways' configuration: the same object as `novavms.config` (since 1.3). */
+    readonly config: ConfigApi = new ConfigApi(api),
   ) {}
   /** GET /api/v1/gateways (viewer) */
   list(params?: ListGatewaysParams): Promise<GatewayList> {
@@ -247,6 +291,67 @@ export class CommandsApi {
       // An answer that came back early and unfinished (a server that does not hold it): at most one request a second.
       const elapsed = Date.now() - started;
       if (elapsed < 1000) await sleep(1000 - elapsed);
+    }
+  }
+}
+
+/** How many times `config.update()` reads again and retries after a 412 before it gives up. */
+const MAX_CONFIG_UPDATE_RETRIES = 5;
+
+function isPreconditionFailed(e: unknown): e is NovaVMSError {
+  return e instanceof NovaVMSError && e.status === 412 && e.code === 'precondition_failed';
+}
+
+/** The configuration with its ETag: the ETag header, or (where it cannot be read) the desired version quoted, which it is. */
+function versioned({ data, response }: { data: GatewayConfig; response: Response }): VersionedConfig {
+  return { config: data, etag: response.headers.get('etag') ?? `"${data.desired_version}"` };
+}
+
+export class ConfigApi {
+  constructor(private readonly api: Api) {}
+  /** GET /api/v1/gateways/{id}/config (viewer, since 1.3): the configuration and its ETag, to write back as `ifMatch`. */
+  async get(gatewayId: string): Promise<VersionedConfig> {
+    return versioned(await unwrapWithResponse('config_get', this.api.GET('/api/v1/gateways/{id}/config', byId(gatewayId))));
+  }
+  /**
+   * PUT /api/v1/gateways/{id}/config (operator, since 1.3): replaces the whole desired document.
+   * With `ifMatch`, a configuration changed since that ETag is a 412 `precondition_failed`.
+   */
+  async put(gatewayId: string, document: ConfigDocument, options?: ConfigWriteOptions): Promise<VersionedConfig> {
+    const header = options?.ifMatch !== undefined ? { 'If-Match': options.ifMatch } : undefined;
+    return versioned(await unwrapWithResponse('config_put', this.api.PUT('/api/v1/gateways/{id}/config', { params: { path: { id: gatewayId }, header }, body: document })));
+  }
+  /**
+   * PATCH /api/v1/gateways/{id}/config (operator, since 1.3): a JSON merge patch (RFC 7396, sent as
+   * `application/merge-patch+json`) of the desired document: members merge, `null` deletes one.
+   * With `ifMatch`, as `put()`.
+   */
+  async patch(gatewayId: string, mergePatch: ConfigMergePatch, options?: ConfigWriteOptions): Promise<VersionedConfig> {
+    const header = options?.ifMatch !== undefined ? { 'If-Match': options.ifMatch } : undefined;
+    // The spec types the body as the document itself; a merge patch also carries nulls, which the API takes as deletions.
+    const body = mergePatch as ConfigDocument;
+    return versioned(await unwrapWithResponse('config_patch', this.api.PATCH('/api/v1/gateways/{id}/config', { params: { path: { id: gatewayId }, header }, headers: { 'Content-Type': 'application/merge-patch+json' }, body })));
+  }
+  /** GET /api/v1/config-schema (viewer, since 1.3): the JSON Schema every desired document is validated with. */
+  async schema(): Promise<ConfigJsonSchema> {
+    return (await unwrap('config_schema', this.api.GET('/api/v1/config-schema'))) as ConfigJsonSchema;
+  }
+  /**
+   * A read-modify-write with the ETag handled for you: reads the configuration, calls `change`
+   * with its desired document (a copy of its own, free to modify) and writes what it returns with
+   * `If-Match` of the ETag read. When another write came in between (412), it reads again and
+   * calls `change` again, retrying at most 5 times; then (or on any other API error) it throws
+   * the NovaVMSError. Returns the configuration written and its ETag.
+   */
+  async update(gatewayId: string, change: (current: ConfigDocument, config: GatewayConfig) => ConfigDocument | Promise<ConfigDocument>): Promise<VersionedConfig> {
+    for (let retries = 0; ; retries++) {
+      const { config, etag } = await this.get(gatewayId);
+      const next = await change(structuredClone(config.desired), config);
+      try {
+        return await this.put(gatewayId, next, { ifMatch: etag });
+      } catch (e) {
+        if (!isPreconditionFailed(e) || retries >= MAX_CONFIG_UPDATE_RETRIES) throw e;
+      }
     }
   }
 }
@@ -370,6 +475,8 @@ export class NovaVMS {
   readonly gateways: GatewaysApi;
   /** Remote commands (since 1.3); also reachable as `gateways.commands`. */
   readonly commands: CommandsApi;
+  /** Gateway configuration (since 1.3); also reachable as `gateways.config`. */
+  readonly config: ConfigApi;
   readonly sites: SitesApi;
   readonly apiKeys: ApiKeysApi;
   readonly cameras: CamerasApi;
@@ -386,7 +493,8 @@ export class NovaVMS {
       headers: { ...options.headers, ...(options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}) },
     });
     this.commands = new CommandsApi(this.raw);
-    this.gateways = new GatewaysApi(this.raw, this.commands);
+    this.config = new ConfigApi(this.raw);
+    this.gateways = new GatewaysApi(this.raw, this.commands, this.config);
     this.sites = new SitesApi(this.raw);
     this.apiKeys = new ApiKeysApi(this.raw);
     this.cameras = new CamerasApi(this.raw);

@@ -3,7 +3,7 @@
  * type-checked (with the misuses below, which must not compile) by `tsc -p sdk/tsconfig.json`,
  * which test/sdk.e2e-spec.ts runs.
  */
-import { NovaVMS, NovaVMSError, type Command, type CommandList, type Gateway, type GatewayList, type GatewayTelemetry, type PairedGateway, type PairingCode } from './index';
+import { NovaVMS, NovaVMSError, type Command, type CommandList, type ConfigJsonSchema, type Gateway, type GatewayConfig, type GatewayList, type GatewayTelemetry, type PairedGateway, type PairingCode } from './index';
 
 export async function pageExamples(): Promise<void> {
   const novavms = new NovaVMS({ baseUrl: 'https://novavms.novalien.com', apiKey: 'sk_live_abc123' });
@@ -59,11 +59,40 @@ export async function pageExamples(): Promise<void> {
   const cursor: string = page.next_cursor;
   void [reachable, cursor];
 
+  // Gateway configuration (since 1.3), as the spec's code samples write them: write back the ETag read.
+  const { config, etag } = await novavms.config.get('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c');
+  await novavms.config.put('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { log_level: 'debug' }, { ifMatch: etag });
+  await novavms.config.patch('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { cameras: { '550e8400-e29b-41d4-a716-446655440000': { fps: 10 } } }, { ifMatch: etag });
+  // A merge patch's null deletes a member, at any depth.
+  await novavms.gateways.config.patch('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { log_level: null, cameras: { '550e8400-e29b-41d4-a716-446655440000': { fps: null } } });
+  // Or let the SDK read, change and write, retrying when another write came in between.
+  const updated: GatewayConfig = (await novavms.config.update('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', (current) => ({ ...current, retention_days: 30 }))).config;
+  const schema: ConfigJsonSchema = await novavms.config.schema();
+  const sync: 'in_sync' | 'pending' | 'rejected' | 'unknown' = config.sync;
+  const desiredVersion: number = updated.desired_version;
+  void [schema, sync, desiredVersion];
+  try {
+    await novavms.config.put('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { retention_days: 7 }, { ifMatch: '"6"' });
+  } catch (e) {
+    if (e instanceof NovaVMSError && e.code === 'precondition_failed') {
+      const message: string = e.body.message;
+      void message;
+    }
+  }
+
   // Misuse that must not compile.
   // @ts-expect-error an unknown command type
   await novavms.commands.create('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { type: 'gateway.shutdown' });
   // @ts-expect-error the API's snake_case names are not the SDK's arguments
   await novavms.commands.create('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { type: 'gateway.reboot', timeout_s: 10 });
+  // @ts-expect-error a whole document has no nulls: deleting is a merge patch's
+  await novavms.config.put('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { log_level: null });
+  // @ts-expect-error an unknown log level
+  await novavms.config.patch('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { log_level: 'loud' });
+  // @ts-expect-error no such member of the document
+  await novavms.config.put('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { color: 'blue' });
+  // @ts-expect-error the ETag goes in the options, as ifMatch
+  await novavms.config.put('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { log_level: 'info' }, { etag: '"6"' });
   // @ts-expect-error an unknown status filter
   await novavms.commands.list('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { status: 'running' });
   // @ts-expect-error the API's snake_case names are not the SDK's arguments

@@ -1173,7 +1173,7 @@ export interface components {
             /** @description Site ids */
             site_id?: components["schemas"]["FieldChange"];
         };
-        EventConfigError: {
+        EventConfigProblem: {
             /** @example the uplink is 100 Mbit/s */
             message: string;
             /** @example upstream_cap_mbps */
@@ -1202,7 +1202,7 @@ export interface components {
              */
             command_id?: string;
             /** @description gateway.config_rejected: why, as the gateway said */
-            errors?: components["schemas"]["EventConfigError"][];
+            errors?: components["schemas"]["EventConfigProblem"][];
             /** @description gateway.rebooted: the firmware its new session declared (null when it declared none) */
             firmware?: string | null;
             /** @description camera.recording_status_changed: the status before (recording, idle or error; null on the first report) */

@@ -4,14 +4,17 @@
  * date with openapi/openapi.json, and the page's examples type-checking.
  */
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { NovaVMS, NovaVMSError } from '../sdk';
-import { commandGateway, expectFrame } from './support/commands';
+import { NovaVMS, NovaVMSError, type ConfigDocument } from '../sdk';
+import { commandGateway, expectFrame, storedCapabilities } from './support/commands';
+import { bearer, createCamera } from './support/factories';
+import { pairGateway } from './support/gateways';
 import { startTestApp, TestApp } from './support/test-app';
-import { eventually } from './support/ws-client';
+import { connectGateway, eventually } from './support/ws-client';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
@@ -217,6 +220,96 @@ describe('TypeScript SDK', () => {
         expect(err).toBeInstanceOf(NovaVMSError);
         expect([err.operation, err.status, err.code]).toEqual(['commands_cancel', 409, 'conflict']);
         expect(err.body).toEqual({ error: 'conflict', message: expect.any(String) });
+      } finally {
+        sock.ws.close();
+        await sock.closed;
+      }
+    });
+
+    it('manages a v1.3 configuration: config.get → put and patch with ifMatch → a stale ifMatch as 412 → update() through a concurrent write → schema', async () => {
+      // Every request the SDK makes, with the headers that matter here.
+      const requests: { method: string; path: string; ifMatch: string | null; contentType: string | null }[] = [];
+      const sdk = new NovaVMS({
+        baseUrl: t.baseUrl,
+        apiKey: t.adminKey,
+        fetch: async (req) => {
+          requests.push({ method: req.method, path: new URL(req.url).pathname, ifMatch: req.headers.get('if-match'), contentType: req.headers.get('content-type') });
+          return fetch(req);
+        },
+      });
+      expect(sdk.gateways.config).toBe(sdk.config);
+
+      // A gateway whose session declaring config.v1 is stored (else a write is 409).
+      const gw = await pairGateway(t);
+      const sock = await connectGateway(t.baseUrl, gw.id, gw.apiKey);
+      try {
+        await expectFrame(sock, 'hello');
+        sock.send({ event: 'session', data: { boot_id: randomUUID(), capabilities: ['config.v1'], config_version: 0 } });
+        await eventually(async () => (await storedCapabilities(t, gw.id))?.includes('config.v1'), 8000, 50);
+        const camera = await createCamera(t, t.siteId, gw.id);
+        const path = `/api/v1/gateways/${gw.id}/config`;
+
+        const initial = await sdk.config.get(gw.id);
+        expect(initial).toEqual({ etag: '"0"', config: { desired: {}, desired_version: 0, reported: {}, applied_version: null, reported_at: null, sync: 'unknown', errors: [] } });
+
+        const desired: ConfigDocument = { log_level: 'debug', retention_days: 30, cameras: { [camera]: { recording: 'continuous', fps: 25 } } };
+        const written = await sdk.config.put(gw.id, desired, { ifMatch: initial.etag });
+        expect(written.etag).toBe('"1"');
+        expect(written.config).toMatchObject({ desired, desired_version: 1, sync: 'unknown' });
+        expect(await expectFrame(sock, 'config')).toEqual({ version: 1, desired });
+
+        // RFC 7396: null deletes log_level, the camera's members merge.
+        const merged = await sdk.gateways.config.patch(gw.id, { log_level: null, cameras: { [camera]: { fps: 10 } } }, { ifMatch: written.etag });
+        expect(merged.etag).toBe('"2"');
+        expect(merged.config.desired).toEqual({ retention_days: 30, cameras: { [camera]: { recording: 'continuous', fps: 10 } } });
+        expect(merged.config.desired_version).toBe(2);
+        expect(await expectFrame(sock, 'config')).toEqual({ version: 2, desired: merged.config.desired });
+        expect(requests).toEqual([
+          { method: 'GET', path, ifMatch: null, contentType: null },
+          { method: 'PUT', path, ifMatch: '"0"', contentType: 'application/json' },
+          { method: 'PATCH', path, ifMatch: '"1"', contentType: 'application/merge-patch+json' },
+        ]);
+
+        // An ETag of an older version: 412 precondition_failed, and nothing written.
+        const stale = await sdkError(sdk.config.put(gw.id, { log_level: 'warn' }, { ifMatch: written.etag }));
+        expect(stale).toBeInstanceOf(NovaVMSError);
+        expect([stale.operation, stale.status, stale.code]).toEqual(['config_put', 412, 'precondition_failed']);
+        expect(stale.body).toEqual({ error: 'precondition_failed', message: expect.any(String) });
+        const stalePatch = await sdkError(sdk.config.patch(gw.id, { retention_days: 7 }, { ifMatch: '"1"' }));
+        expect([stalePatch.operation, stalePatch.status, stalePatch.code]).toEqual(['config_patch', 412, 'precondition_failed']);
+        expect(await sdk.config.get(gw.id)).toEqual({ etag: '"2"', config: expect.objectContaining({ desired: merged.config.desired, desired_version: 2 }) });
+
+        // update(): another write comes in between its read and its write (a raw PUT, the first
+        // time only); its write is refused (412), so it reads again, changes that and writes it.
+        requests.length = 0;
+        const seen: ConfigDocument[] = [];
+        const updated = await sdk.config.update(gw.id, async (current) => {
+          seen.push(structuredClone(current));
+          if (seen.length === 1) await t.http().put(path).set(bearer(t.adminKey)).set('If-Match', '"2"').send({ ...current, timezone: 'Europe/Berlin' }).expect(200);
+          return { ...current, heartbeat_interval_s: 15 };
+        });
+        expect(seen).toEqual([merged.config.desired, { ...merged.config.desired, timezone: 'Europe/Berlin' }]);
+        expect(updated.etag).toBe('"4"');
+        expect(updated.config).toMatchObject({ desired: { ...merged.config.desired, timezone: 'Europe/Berlin', heartbeat_interval_s: 15 }, desired_version: 4 });
+        expect(requests.map((r) => [r.method, r.ifMatch])).toEqual([['GET', null], ['PUT', '"2"'], ['GET', null], ['PUT', '"3"']]);
+
+        // A configuration that changes under every attempt: 5 retries, then the 412 is thrown.
+        requests.length = 0;
+        let calls = 0;
+        const givenUp = await sdkError(
+          sdk.config.update(gw.id, async (current) => {
+            calls += 1;
+            await t.http().put(path).set(bearer(t.adminKey)).send({ ...current, retention_days: calls }).expect(200);
+            return { ...current, log_level: 'error' };
+          }),
+        );
+        expect([givenUp.operation, givenUp.status, givenUp.code]).toEqual(['config_put', 412, 'precondition_failed']);
+        expect(calls).toBe(6);
+        expect(requests.map((r) => r.method)).toEqual(Array.from({ length: 6 }, () => ['GET', 'PUT']).flat());
+        expect((await sdk.config.get(gw.id)).config).toMatchObject({ desired: { retention_days: 6 }, desired_version: 10 });
+
+        const schema = await sdk.config.schema();
+        expect(schema).toMatchObject({ $schema: expect.stringContaining('json-schema.org'), type: 'object', properties: expect.objectContaining({ log_level: expect.any(Object) }) });
       } finally {
         sock.ws.close();
         await sock.closed;
