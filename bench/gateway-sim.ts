@@ -8,22 +8,29 @@
  *
  * After `hello`, every gateway declares its session (v1.3: a boot id new at each start of the
  * simulator and at each simulated reboot, the same on every reconnection in between; firmware
- * `sim-1.0`; capability `commands.v1`); one gateway sends its first frame at once; several spread
+ * `sim-1.0`; capabilities `commands.v1` and `config.v1`; `config_version`, the configuration
+ * version it last applied, 0 at first); one gateway sends its first frame at once; several spread
  * their first frames over the period. Each gateway runs the commands it is sent, exactly once
  * (bench/lib/sim-commands.ts), and logs one line per command: network.probe connects only to
  * 127.0.0.1, ::1 or localhost; cameras.discover finds a few made-up cameras after `timeout_s`;
- * gateway.reboot closes the socket and is back 1 s later with a new boot id. A gateway
- * reconnects after any close but 4403, 4404 or 4409.
+ * gateway.reboot closes the socket and is back 1 s later with a new boot id. Each gateway applies
+ * the configuration it is sent and reports it (bench/lib/sim-config.ts), one log line per version;
+ * its applied version and running configuration survive reconnections and reboots (not a restart
+ * of the simulator). A gateway reconnects after any close but 4403, 4404 or 4409.
  *
  * Options: --rate F (frames per second per gateway; default: one per heartbeat interval from
  * `hello`), --telemetry-every N (every Nth frame is telemetry, the rest heartbeats, the first
  * always telemetry; default 1), --duration S (stop after S seconds; default: until Ctrl-C),
- * --quiet (no log lines, the commands' included).
+ * --reject-config-field NAME (reject every desired configuration that holds this top-level field,
+ * e.g. retention_days, with the error "not supported by this simulator"; may be repeated),
+ * --quiet (no log lines, the commands' and configuration's included).
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { CONFIG_SCHEMA } from '../src/gateway-config/config-document';
 import { GatewayCommands } from './lib/sim-commands';
+import { CONFIG_CAPABILITY, GatewayConfig } from './lib/sim-config';
 
 export interface SimOptions {
   url: string;
@@ -34,6 +41,8 @@ export interface SimOptions {
   rate?: number;
   telemetryEvery: number;
   durationS?: number;
+  /** Top-level configuration fields whose presence makes a gateway reject a desired document. */
+  rejectConfigFields?: string[];
   quiet: boolean;
 }
 
@@ -112,6 +121,7 @@ interface GatewayState {
   /** The current connection's frame timers. */
   timers: NodeJS.Timeout[];
   commands?: GatewayCommands;
+  config?: GatewayConfig;
 }
 
 /** Close codes after which a gateway does not reconnect (docs/gateway-protocol.md, "Close codes"): disabled, deleted, replaced. */
@@ -124,12 +134,13 @@ const BACKOFF_MAX_MS = 60_000;
 /**
  * Connects every gateway and streams frames until stop() is called. A gateway reconnects after
  * any close but a final one (with backoff and jitter: 1 s doubling to 60 s) and after its own
- * reboot; `sockets[i]` is gateway i's current socket. `log` gets one line per command handled.
+ * reboot; `sockets[i]` is gateway i's current socket. `log` gets one line per command handled
+ * and one per configuration version received.
  */
 export function stream(
   base: string,
   gateways: PairedGateway[],
-  options: Pick<SimOptions, 'rate' | 'telemetryEvery'>,
+  options: Pick<SimOptions, 'rate' | 'telemetryEvery' | 'rejectConfigFields'>,
   stats: SimStats,
   log: (m: string) => void = () => undefined,
 ) {
@@ -147,17 +158,20 @@ export function stream(
     const timers: NodeJS.Timeout[] = (state.timers = []);
     let frames = 0;
     let greeted = false;
+    // On the gateway's current socket (these outlive this one), if it is open.
+    const sendFrame = (event: string, data: unknown) => {
+      const current = sockets[index];
+      if (current.readyState === current.OPEN) current.send(JSON.stringify({ event, data }));
+    };
     const commands = (state.commands ??= new GatewayCommands({
-      send: (event, data) => {
-        const current = sockets[index];
-        if (current.readyState === current.OPEN) current.send(JSON.stringify({ event, data }));
-      },
+      send: sendFrame,
       reboot: () => {
         state.rebooting = true;
         sockets[index].close(1000, 'rebooting');
       },
       log: (line) => log(`gateway ${gw.id}: ${line}`),
     }));
+    const config = (state.config ??= new GatewayConfig({ send: sendFrame, log: (line) => log(`gateway ${gw.id}: ${line}`) }, options.rejectConfigFields));
     // The first frame is telemetry whatever --telemetry-every says, so a snapshot exists at once.
     const send = () => {
       if (ws.readyState !== ws.OPEN) return;
@@ -170,13 +184,17 @@ export function stream(
       if (frame.event === 'error') stats.errorFrames++;
       else if (frame.event === 'command') commands.onCommand(frame.data);
       else if (frame.event === 'command_result_received') commands.onReceipt(frame.data);
+      else if (frame.event === 'config') config.onConfig(frame.data);
       if (frame.event !== 'hello') return;
       greeted = true;
       state.failures = 0;
       stats.connected++;
       // The same boot id on every connection of one boot: only a reboot makes a new one.
-      ws.send(JSON.stringify({ event: 'session', data: { boot_id: state.bootId, firmware: 'sim-1.0', capabilities: ['commands.v1'] } }));
+      // config_version: the service sends configuration only when it is newer than this.
+      const session = { boot_id: state.bootId, firmware: 'sim-1.0', capabilities: ['commands.v1', CONFIG_CAPABILITY], config_version: config.version };
+      ws.send(JSON.stringify({ event: 'session', data: session }));
       commands.resendResults();
+      config.resendReport();
       const rate = options.rate ?? 1 / frame.data.heartbeat_interval_s;
       const periodMs = 1000 / rate;
       const beat = () => {
@@ -239,6 +257,7 @@ function parseOptions(argv: string[]): SimOptions {
       rate: { type: 'string' },
       'telemetry-every': { type: 'string', default: '1' },
       duration: { type: 'string' },
+      'reject-config-field': { type: 'string', multiple: true, default: [] },
       quiet: { type: 'boolean', default: false },
     },
     strict: true,
@@ -258,8 +277,13 @@ function parseOptions(argv: string[]): SimOptions {
     rate: num('rate', values.rate, 0.001),
     telemetryEvery: num('telemetry-every', values['telemetry-every'], 1)!,
     durationS: num('duration', values.duration, 1),
+    rejectConfigFields: values['reject-config-field']!,
     quiet: values.quiet!,
   };
+  const fields = Object.keys(CONFIG_SCHEMA.properties);
+  for (const f of options.rejectConfigFields!) {
+    if (!fields.includes(f)) throw new Error(`--reject-config-field must be a top-level configuration field (${fields.join(', ')}), not ${JSON.stringify(f)}`);
+  }
   if (!options.code && !options.key) throw new Error('give --code CODE (one gateway) or --key OPERATOR_KEY --gateways N');
   if (options.code && options.gateways > 1) throw new Error('--code pairs one gateway; use --key for several');
   return options;

@@ -3,6 +3,8 @@ import { createServer, Server } from 'node:net';
 import { resolve } from 'node:path';
 import { pair, pairMany, SimStats, stream } from '../bench/gateway-sim';
 import { GatewayCommands } from '../bench/lib/sim-commands';
+import { GatewayConfig } from '../bench/lib/sim-config';
+import { storedCapabilities } from './support/commands';
 import { bearer, createKey } from './support/factories';
 import { generateCode } from './support/gateways';
 import { startTestApp, TestApp } from './support/test-app';
@@ -246,6 +248,147 @@ describe('gateway simulator', () => {
         { event: 'command_ack', data: { id: rebootId, status: 'accepted' } },
       ]);
       expect(reboots).toBe(1);
+    });
+  });
+
+  describe('configuration (v1.3)', () => {
+    const configPath = (gatewayId: string) => `/api/v1/gateways/${gatewayId}/config`;
+    const putConfig = (gatewayId: string, desired: object) => t.http().put(configPath(gatewayId)).set(bearer(t.adminKey)).send(desired);
+    /** GET /gateways/{id}/config until `check` holds; its body. */
+    const configReaches = (gatewayId: string, check: (c: any) => boolean, timeoutMs = 10_000) =>
+      eventually(async () => {
+        const res = await t.http().get(configPath(gatewayId)).set(bearer(t.adminKey)).expect(200);
+        return check(res.body) && res.body;
+      }, timeoutMs, 100);
+    /** The service takes configuration for a gateway once the telemetry flush has stored its session declaring config.v1. */
+    const configReady = (gatewayId: string) => eventually(async () => (await storedCapabilities(t, gatewayId))?.includes('config.v1'), 10_000, 50);
+    /** The last session stored for the gateway: its boot id and config_version. */
+    const storedSession = async (gatewayId: string): Promise<{ boot_id: string; config_version: number | null }> => {
+      const [row] = await t.dataSource.query('SELECT boot_id, config_version FROM gateway_telemetry WHERE gateway_id = $1', [gatewayId]);
+      return { boot_id: row?.boot_id, config_version: row?.config_version === null || row?.config_version === undefined ? null : Number(row.config_version) };
+    };
+
+    it('applies the configuration it is sent, reports it, and declares its version again after a reconnect and a reboot so it is not sent again', async () => {
+      const issued = await generateCode(t);
+      const gw = await pair(t.baseUrl, issued.pairing_code);
+      const lines: string[] = [];
+      const stats: SimStats = { connected: 0, framesSent: 0, errorFrames: 0, closes: new Map() };
+      const sim = stream(t.baseUrl, [gw], { rate: 1, telemetryEvery: 1 }, stats, (line) => lines.push(line));
+      const configLines = () => lines.filter((l) => l.includes(': config '));
+      try {
+        await configReady(gw.id);
+        expect((await storedSession(gw.id)).config_version).toBe(0);
+
+        const put = await putConfig(gw.id, { log_level: 'debug' });
+        expect({ status: put.status, version: put.body.desired_version }).toEqual({ status: 200, version: 1 });
+        const synced = await configReaches(gw.id, (c) => c.sync === 'in_sync' && c.applied_version === 1 && c.reported.log_level === 'debug');
+        expect(synced).toMatchObject({ desired: { log_level: 'debug' }, desired_version: 1, reported: { log_level: 'debug' }, applied_version: 1, sync: 'in_sync', errors: [] });
+        expect(configLines()).toEqual([`gateway ${gw.id}: config v1: applied {"log_level":"debug"}`]);
+
+        // A lost connection (no close frame): the new session says config_version 1, so v1 is not sent again.
+        const { boot_id: bootId } = await storedSession(gw.id);
+        sim.sockets[0].terminate();
+        await eventually(async () => stats.connected === 1 && (await storedSession(gw.id)).config_version === 1, 10_000, 50);
+        expect((await storedSession(gw.id)).boot_id).toBe(bootId);
+        // The next version reaches it on the same socket, after anything sent at its session.
+        expect((await putConfig(gw.id, { log_level: 'warn' })).status).toBe(200);
+        await configReaches(gw.id, (c) => c.sync === 'in_sync' && c.applied_version === 2);
+        expect(configLines()).toEqual([
+          `gateway ${gw.id}: config v1: applied {"log_level":"debug"}`,
+          `gateway ${gw.id}: config v2: applied {"log_level":"warn"}`,
+        ]);
+
+        // A simulated reboot: a new boot id, the applied version kept.
+        const reboot = await t.http().post(`/api/v1/gateways/${gw.id}/commands`).set(bearer(t.adminKey)).send({ type: 'gateway.reboot' });
+        expect(reboot.status).toBe(201);
+        await eventually(async () => {
+          const session = await storedSession(gw.id);
+          return session.boot_id !== bootId && session.config_version === 2;
+        }, 15_000, 50);
+        expect((await putConfig(gw.id, { log_level: 'error' })).status).toBe(200);
+        const last = await configReaches(gw.id, (c) => c.sync === 'in_sync' && c.applied_version === 3);
+        expect(last.reported).toEqual({ log_level: 'error' });
+        expect(configLines()).toEqual([
+          `gateway ${gw.id}: config v1: applied {"log_level":"debug"}`,
+          `gateway ${gw.id}: config v2: applied {"log_level":"warn"}`,
+          `gateway ${gw.id}: config v3: applied {"log_level":"error"}`,
+        ]);
+        // Every report fit the protocol: none was answered with an error frame.
+        expect(stats.errorFrames).toBe(0);
+      } finally {
+        sim.stop();
+      }
+    });
+
+    it('rejects a desired configuration holding a field named by --reject-config-field, and reports the configuration it still runs', async () => {
+      const issued = await generateCode(t);
+      const sim = runSim(['--url', t.baseUrl, '--code', issued.pairing_code, '--rate', '1', '--reject-config-field', 'retention_days']);
+      try {
+        await eventually(async () => sim.stderr().includes(`paired gateway ${issued.id}`), 20_000);
+        await configReady(issued.id);
+
+        expect((await putConfig(issued.id, { log_level: 'info', retention_days: 30 })).status).toBe(200);
+        const rejected = await configReaches(issued.id, (c) => c.sync === 'rejected');
+        expect(rejected).toMatchObject({
+          desired_version: 1,
+          applied_version: null,
+          reported: {},
+          sync: 'rejected',
+          errors: [{ path: 'retention_days', message: 'not supported by this simulator' }],
+        });
+
+        // Without the field it applies; with it again it still runs (and reports) the last one it applied.
+        expect((await putConfig(issued.id, { log_level: 'info' })).status).toBe(200);
+        await configReaches(issued.id, (c) => c.sync === 'in_sync' && c.applied_version === 2);
+        expect((await putConfig(issued.id, { log_level: 'debug', retention_days: 7 })).status).toBe(200);
+        const again = await configReaches(issued.id, (c) => c.sync === 'rejected' && c.desired_version === 3);
+        expect(again).toMatchObject({ applied_version: 2, reported: { log_level: 'info' }, errors: [{ path: 'retention_days', message: 'not supported by this simulator' }] });
+
+        await eventually(async () => sim.stderr().includes('config v3: rejected'), 5000);
+        const lines = sim.stderr();
+        expect(lines).toContain(`gateway ${issued.id}: config v1: rejected, retention_days not supported by this simulator; still running v0`);
+        expect(lines).toContain(`gateway ${issued.id}: config v2: applied {"log_level":"info"}`);
+        expect(lines).toContain(`gateway ${issued.id}: config v3: rejected, retention_days not supported by this simulator; still running v2`);
+      } finally {
+        sim.proc.kill('SIGTERM');
+        await sim.exited;
+      }
+    });
+
+    it('refuses a --reject-config-field that is not a configuration field', async () => {
+      const sim = runSim(['--url', t.baseUrl, '--code', 'AAAAAA', '--reject-config-field', 'retention']);
+      expect(await sim.exited).toBe(2);
+      expect(sim.stderr()).toContain('--reject-config-field must be a top-level configuration field');
+    });
+
+    it('ignores a version older than the applied one, reports the applied one again, and its latest report after a session', () => {
+      const frames: { event: string; data: any }[] = [];
+      const lines: string[] = [];
+      const config = new GatewayConfig({ send: (event, data) => frames.push({ event, data }), log: (l) => lines.push(l) }, ['ntp_servers']);
+      expect(config.version).toBe(0);
+      config.resendReport();
+      expect(frames).toEqual([]);
+
+      config.onConfig({ version: 4, desired: { log_level: 'warn' } });
+      const applied = { event: 'config_report', data: { version: 4, status: 'applied', reported: { log_level: 'warn' }, errors: [] } };
+      expect(frames).toEqual([applied]);
+      expect(config.version).toBe(4);
+      config.onConfig({ version: 4, desired: { log_level: 'warn' } });
+      config.onConfig({ version: 3, desired: { log_level: 'debug' } });
+      expect(frames).toEqual([applied, applied]);
+
+      config.onConfig({ version: 5, desired: { log_level: 'debug', ntp_servers: ['pool.ntp.org'] } });
+      const rejected = { event: 'config_report', data: { version: 5, status: 'rejected', reported: { log_level: 'warn' }, errors: [{ path: 'ntp_servers', message: 'not supported by this simulator' }] } };
+      expect(frames.slice(2)).toEqual([rejected]);
+      expect(config.version).toBe(4);
+      config.resendReport();
+      expect(frames.slice(3)).toEqual([rejected]);
+      expect(lines).toEqual([
+        'config v4: applied {"log_level":"warn"}',
+        'config v4: already applied, reported again',
+        'config v3: older than the applied v4, ignored',
+        'config v5: rejected, ntp_servers not supported by this simulator; still running v4',
+      ]);
     });
   });
 });
