@@ -56,6 +56,20 @@ def literal_values(annotation: Any) -> set[str] | None:
     return None
 
 
+def document_parameter(method: str, op: dict[str, Any]) -> str | None:
+    """The parameter of a body that is a whole document rather than named fields: a PUT's body
+    (the representation that replaces the resource: a member left out is deleted, so it is
+    passed whole, not as keywords that default to "not sent") and a JSON merge patch (RFC 7396)
+    of one. It follows the path parameters, positional or keyword, required; its members are not
+    keywords."""
+    content = op.get("requestBody", {}).get("content", {})
+    if "application/merge-patch+json" in content:
+        return "patch"
+    if method == "put" and content:
+        return "document"
+    return None
+
+
 def spec_enum(schema: dict[str, Any]) -> set[str] | None:
     for candidate in (schema, schema.get("items", {})):
         if "enum" in candidate:
@@ -94,6 +108,16 @@ def test_every_operation_has_its_method(
         else {}
     )
     fields = body_schema.get("properties", {})
+    either = [p for p in signature.parameters.values() if p.kind is p.POSITIONAL_OR_KEYWORD]
+    whole = document_parameter(method, op)
+    if whole is None:
+        assert either == []
+    else:
+        assert [p.name for p in either] == [whole]
+        assert either[0].default is inspect.Parameter.empty
+        model = getattr(models, body_ref["schema"]["$ref"].rsplit("/", 1)[1])
+        assert model in typing.get_args(hints[whole])  # the model, or a mapping of its members
+        fields, body_schema = {}, {}
     assert set(keywords) == set(query) | set(fields) | set(headers)
 
     parameters = {**query, **headers}

@@ -10,7 +10,7 @@ from . import models
 from ._core import NOT_GIVEN, NotGiven, RetryPolicy
 from ._core import AsyncPageIterator as AsyncPageIterator
 from ._core import PageIterator as PageIterator
-from ._operations import FINISHED_COMMAND_STATUSES
+from ._operations import FINISHED_COMMAND_STATUSES, VersionedConfig
 from .client import DEFAULT_BASE_URL, AsyncClient, Client, __version__
 from .errors import (
     ApiError,
@@ -57,6 +57,7 @@ __all__ = [
     "ServiceUnavailable",
     "UnexpectedResponse",
     "ValidationError",
+    "VersionedConfig",
     "WebhookVerificationError",
     "__version__",
     "models",

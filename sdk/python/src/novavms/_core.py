@@ -24,6 +24,7 @@ from .errors import NetworkError, UnexpectedResponse, error_from_response, parse
 
 __all__ = ["NOT_GIVEN", "Call", "NotGiven", "RetryPolicy"]
 
+T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 I_co = TypeVar("I_co", covariant=True)
 M = TypeVar("M", bound=pydantic.BaseModel)
@@ -130,6 +131,40 @@ def body(**fields: object) -> dict[str, object]:
     return out
 
 
+def _jsonable(value: object, *, drop_none: bool) -> object:
+    """`value` as JSON: models by their fields as set (wire names), UUIDs and date-times as the
+    API spells them; with `drop_none`, no member is null (a None member is left out)."""
+    if isinstance(value, pydantic.BaseModel):
+        value = value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, Mapping):
+        return {
+            str(k): _jsonable(v, drop_none=drop_none)
+            for k, v in value.items()
+            if not (drop_none and v is None)
+        }
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v, drop_none=drop_none) for v in value]
+    if isinstance(value, UUID | datetime):
+        return _wire(value)
+    return value
+
+
+def json_document(
+    value: pydantic.BaseModel | Mapping[str, object], *, merge_patch: bool = False
+) -> dict[str, object]:
+    """A body that is a whole JSON document rather than named fields.
+
+    A model gives the fields that are set (those it was read with or given, and the members it
+    does not know, kept from the answer it came from). A whole document (`merge_patch=False`)
+    has no null members: a None, at any depth, is a member left out. In a merge patch (RFC
+    7396), None is sent as null, which deletes the member; fields never set are left out.
+    """
+    out = _jsonable(value, drop_none=not merge_patch)
+    if not isinstance(out, dict):
+        raise TypeError(f"a document is a mapping or a model, not {type(value).__name__}")
+    return out
+
+
 def headers(**fields: str | None) -> dict[str, str]:
     """Request headers of an operation, without those that are None; `idempotency_key` is sent
     as `Idempotency-Key`."""
@@ -138,6 +173,11 @@ def headers(**fields: str | None) -> dict[str, str]:
         for k, v in fields.items()
         if v is not None
     }
+
+
+Parse = Callable[[Any, httpx.Headers], T]
+"""How a `Call` reads a 2xx answer: from its decoded JSON body (None when empty) and its headers
+(most operations read the body only; `config_get` also reads the `ETag`)."""
 
 
 class Call(Generic[T_co]):
@@ -161,7 +201,7 @@ class Call(Generic[T_co]):
         operation: str,
         method: str,
         path: str,
-        parse: Callable[[Any], T_co],
+        parse: Parse[T_co],
         *,
         path_params: Mapping[str, Id] | None = None,
         query: Mapping[str, QueryValue] | None = None,
@@ -228,11 +268,21 @@ def page_cursor(page: object) -> str | None:
     return cursor if isinstance(cursor, str) else None
 
 
-def model(cls: type[M]) -> Callable[[Any], M]:
-    return cls.model_validate
+def model(cls: type[M]) -> Parse[M]:
+    def parse(data: Any, _: httpx.Headers) -> M:
+        return cls.model_validate(data)
+
+    return parse
 
 
-def no_content(_: Any) -> None:
+def json_object(data: Any, _: httpx.Headers) -> dict[str, Any]:
+    """A body that is a JSON object of no model (a JSON Schema, say)."""
+    if not isinstance(data, dict):
+        raise ValueError(f"expected a JSON object, got {type(data).__name__}")
+    return data
+
+
+def no_content(_: Any, __: httpx.Headers) -> None:
     return None
 
 
@@ -293,7 +343,8 @@ class BaseCore:
         if not response.is_success:
             raise error_from_response(call.operation, response)
         try:
-            return call.parse(json.loads(response.content) if response.content else None)
+            data = json.loads(response.content) if response.content else None
+            return call.parse(data, response.headers)
         except (ValueError, pydantic.ValidationError) as e:
             raise UnexpectedResponse(call.operation, response.status_code, str(e)) from e
 

@@ -1,12 +1,17 @@
 """Every operation of openapi/openapi.json, once: named after its operationId, it takes the
 operation's path parameters (positional) and query parameters, body fields and header parameters
 (keyword, named as on the wire; `Idempotency-Key` is `idempotency_key`) and returns the `Call`
-that `Client` and `AsyncClient` send.
+that `Client` and `AsyncClient` send. A body that is a whole document (`config_put`'s, and the
+merge patch of `config_patch`) is one parameter after the path parameters instead of fields.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
 
 from ._core import (
     NOT_GIVEN,
@@ -16,6 +21,8 @@ from ._core import (
     NotGiven,
     body,
     headers,
+    json_document,
+    json_object,
     model,
     no_content,
     query,
@@ -29,6 +36,7 @@ from .models import (
     CommandResponse,
     CommandStatus,
     CommandType,
+    ConfigDocumentSchema,
     CreatedApiKeyResponse,
     CreatedWebhookResponse,
     DeliveryListResponse,
@@ -36,6 +44,7 @@ from .models import (
     DeliveryStatus,
     EventListResponse,
     EventType,
+    GatewayConfigResponse,
     GatewayListResponse,
     GatewayResponse,
     GatewayStatus,
@@ -565,6 +574,100 @@ def commands_cancel(id: Id, /) -> Call[CommandResponse]:
         model(CommandResponse),
         path_params={"id": id},
     )
+
+
+# -- config ----------------------------------------------------------------------------------
+
+ConfigDocument = ConfigDocumentSchema | Mapping[str, object]
+"""A desired configuration document: the model (`VersionedConfig.config.desired`, say) or a
+mapping of its members (`{"log_level": "debug", "cameras": {camera_id: {"fps": 10}}}`)."""
+
+
+@dataclass(frozen=True)
+class VersionedConfig:
+    """A gateway's configuration and its ETag (`'"7"'`: the desired version, quoted), to send
+    back as `if_match` so that a write made in between is not overwritten."""
+
+    config: GatewayConfigResponse
+    etag: str
+
+
+def _versioned(data: Any, answer: httpx.Headers) -> VersionedConfig:
+    config = GatewayConfigResponse.model_validate(data)
+    # The ETag header, or (where a proxy dropped it) what it is: the desired version, quoted.
+    return VersionedConfig(config, answer.get("etag") or f'"{config.desired_version}"')
+
+
+def _if_match(if_match: str | int | None) -> dict[str, str]:
+    """The If-Match header: an ETag as `get` gives it (`'"7"'`, or `"*"`), or a version (7)."""
+    if isinstance(if_match, int):
+        if_match = f'"{if_match}"'
+    return headers(if_match=if_match)
+
+
+def config_get(id: Id, /) -> Call[VersionedConfig]:
+    """A gateway's configuration: `desired` (at `desired_version`), `reported` (at
+    `applied_version`), `sync` and `errors`, with its ETag
+    (`GET /api/v1/gateways/{id}/config`, viewer, since 1.3)."""
+    return Call(
+        "config_get",
+        "GET",
+        "/api/v1/gateways/{id}/config",
+        _versioned,
+        path_params={"id": id},
+    )
+
+
+# PUT and PATCH take the document itself, not one keyword per member as a body of fields does:
+# the document is what `get` returns (`config.desired`) and what a read-modify-write hands back,
+# its members are open-ended (cameras keyed by id; members of later versions, kept by the
+# models), and a PUT replaces the whole document, so a member left out is a member deleted — with
+# keywords defaulting to "not sent" a forgotten one would delete it silently. The body is one
+# parameter after the path parameters; tests/test_client.py checks the operations so.
+
+
+def config_put(
+    id: Id, /, document: ConfigDocument, *, if_match: str | int | None = None
+) -> Call[VersionedConfig]:
+    """Replace the whole desired document; with `if_match` (the ETag of the configuration it was
+    made against) a configuration changed since is 412 `PreconditionFailed`. None members are
+    left out (`PUT /api/v1/gateways/{id}/config`, operator, since 1.3)."""
+    return Call(
+        "config_put",
+        "PUT",
+        "/api/v1/gateways/{id}/config",
+        _versioned,
+        path_params={"id": id},
+        body=json_document(document),
+        headers=_if_match(if_match),
+    )
+
+
+MERGE_PATCH = "application/merge-patch+json"
+
+
+def config_patch(
+    id: Id, /, patch: ConfigDocument, *, if_match: str | int | None = None
+) -> Call[VersionedConfig]:
+    """Change part of the desired document with a JSON merge patch (RFC 7396, sent as
+    `application/merge-patch+json`): members merge at every depth, None (JSON null) deletes one,
+    a list replaces. `if_match` as for `config_put`
+    (`PATCH /api/v1/gateways/{id}/config`, operator, since 1.3)."""
+    return Call(
+        "config_patch",
+        "PATCH",
+        "/api/v1/gateways/{id}/config",
+        _versioned,
+        path_params={"id": id},
+        body=json_document(patch, merge_patch=True),
+        headers={"Content-Type": MERGE_PATCH, **_if_match(if_match)},
+    )
+
+
+def config_schema() -> Call[dict[str, Any]]:
+    """The JSON Schema (draft-07) every desired document is validated with; camera keys must also
+    be cameras bound to the gateway (`GET /api/v1/config-schema`, viewer, since 1.3)."""
+    return Call("config_schema", "GET", "/api/v1/config-schema", json_object)
 
 
 # -- health ----------------------------------------------------------------------------------

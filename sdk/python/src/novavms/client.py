@@ -111,6 +111,7 @@ class Client(_Base[SyncCore]):
         self.events = resources.Events(core)
         self.webhooks = resources.Webhooks(core)
         self.commands = resources.Commands(core)
+        self.config = resources.Config(core)
         self.health = resources.Health(core)
 
     def close(self) -> None:
@@ -161,6 +162,7 @@ class AsyncClient(_Base[AsyncCore]):
         self.events = resources.AsyncEvents(core)
         self.webhooks = resources.AsyncWebhooks(core)
         self.commands = resources.AsyncCommands(core)
+        self.config = resources.AsyncConfig(core)
         self.health = resources.AsyncHealth(core)
 
     async def aclose(self) -> None:

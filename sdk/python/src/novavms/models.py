@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 API_VERSION = "1.3.0"
 
+CameraConfigSchemaRecording = Literal["continuous", "motion", "off"]
 CommandStatus = Literal[
     "queued",
     "sent",
@@ -30,6 +31,7 @@ CommandType = Literal[
     "cameras.discover",
     "network.probe",
 ]
+ConfigDocumentSchemaLogLevel = Literal["debug", "info", "warn", "error"]
 CoverageGapStatus = Literal["idle", "error", "unknown"]
 DeliveryEventType = Literal[
     "webhook.test",
@@ -49,6 +51,9 @@ DeliveryEventType = Literal[
     "command.expired",
     "command.canceled",
     "command.timed_out",
+    "gateway.config_changed",
+    "gateway.config_applied",
+    "gateway.config_rejected",
 ]
 DeliveryStatus = Literal["pending", "succeeded", "failed"]
 EventDataStatus = Literal[
@@ -80,7 +85,11 @@ EventType = Literal[
     "command.expired",
     "command.canceled",
     "command.timed_out",
+    "gateway.config_changed",
+    "gateway.config_applied",
+    "gateway.config_rejected",
 ]
+GatewayConfigSync = Literal["in_sync", "pending", "rejected", "unknown"]
 GatewayStatus = Literal["registered", "online", "offline", "disabled"]
 GatewayStatusUpdate = Literal["disabled", "offline"]
 RecordingStatus = Literal["recording", "idle", "error"]
@@ -103,6 +112,9 @@ WebhookEventType = Literal[
     "command.expired",
     "command.canceled",
     "command.timed_out",
+    "gateway.config_changed",
+    "gateway.config_applied",
+    "gateway.config_rejected",
 ]
 
 
@@ -180,6 +192,15 @@ class AvailabilityResponse(Model):
     """
 
 
+class CameraConfigSchema(Model):
+    """Part of `ConfigDocumentSchema`."""
+
+    bitrate_kbps: int | None = None
+    fps: int | None = None
+    recording: CameraConfigSchemaRecording
+    stream_profile: str | None = None
+
+
 class CameraResponse(Model):
     """
     Answer of `POST /api/v1/cameras`, `GET /api/v1/cameras/{id}`, `PATCH /api/v1/cameras/{id}`.
@@ -252,6 +273,27 @@ class CommandListResponse(Model):
     """At most `limit` commands, oldest first"""
     next_cursor: str
     """Pass as `after` to read on"""
+
+
+class ConfigDocumentSchema(Model):
+    """Body of `PATCH /api/v1/gateways/{id}/config`, `PUT /api/v1/gateways/{id}/config`."""
+
+    cameras: dict[str, CameraConfigSchema] | None = None
+    """Per camera id; only cameras bound to this gateway"""
+    heartbeat_interval_s: int | None = None
+    log_level: ConfigDocumentSchemaLogLevel | None = None
+    ntp_servers: list[str] | None = None
+    retention_days: int | None = None
+    timezone: str | None = None
+    """An IANA time zone"""
+    upstream_cap_mbps: float | None = None
+
+
+class ConfigErrorSchema(Model):
+    """Part of `GatewayConfigResponse`."""
+
+    message: str
+    path: str
 
 
 class ConflictErrorBody(Model):
@@ -427,6 +469,13 @@ class EventChanges(Model):
     """Site ids"""
 
 
+class EventConfigProblem(Model):
+    """Part of `EventData`."""
+
+    message: str
+    path: str
+
+
 class EventData(Model):
     """Part of `EventResponse`."""
 
@@ -436,6 +485,11 @@ class EventData(Model):
     """gateway.rebooted: the boot id of its new session"""
     camera_id: str | None = None
     """camera.recording_status_changed: the camera"""
+    changed_paths: list[str] | None = None
+    """
+    gateway.config_changed: the paths of the desired document that changed (`log_level`,
+    `cameras.<id>.fps`)
+    """
     changes: EventChanges | None = None
     """gateway.updated: what changed"""
     command_id: str | None = None
@@ -443,6 +497,8 @@ class EventData(Model):
     command.*: the command; gateway.offline with reason `rebooting`: the gateway.reboot it went
     offline for
     """
+    errors: list[EventConfigProblem] | None = None
+    """gateway.config_rejected: why, as the gateway said"""
     firmware: str | None = None
     """gateway.rebooted: the firmware its new session declared (null when it declared none)"""
     from_: str | None = Field(None, alias="from")
@@ -479,6 +535,8 @@ class EventData(Model):
     command.*: the command type (gateway.reboot, gateway.restart_service, camera.reboot,
     cameras.discover, network.probe)
     """
+    version: int | None = None
+    """gateway.config_*: the configuration version written, applied or rejected"""
 
 
 class EventResponse(Model):
@@ -489,7 +547,8 @@ class EventResponse(Model):
     By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated`
     carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`;
     `gateway.rebooted` carries `boot_id`, `previous_boot_id`, `firmware`; `command.*` carries
-    `command_id`, `type`, `status`; `actor` when a user request caused the event
+    `command_id`, `type`, `status`; `gateway.config_*` carries `version` (and `changed_paths`, or
+    `errors`); `actor` when a user request caused the event
     """
     gateway_id: str
     id: str
@@ -521,6 +580,30 @@ class ForbiddenErrorBody(Model):
     error: Literal["forbidden"]
     message: str
     """A human-readable sentence"""
+
+
+class GatewayConfigResponse(Model):
+    """
+    Answer of `GET /api/v1/gateways/{id}/config`, `PATCH /api/v1/gateways/{id}/config`, `PUT
+    /api/v1/gateways/{id}/config`.
+    """
+
+    applied_version: int | None
+    """The last version the gateway applied; null before its first report"""
+    desired: ConfigDocumentSchema
+    """What operators want the gateway to run"""
+    desired_version: int
+    """Up one with every change; also the ETag"""
+    errors: list[ConfigErrorSchema]
+    """Why the gateway rejected the desired version (empty unless sync is rejected)"""
+    reported: ConfigDocumentSchema
+    """What the gateway last reported it runs (`{}` before its first report)"""
+    reported_at: datetime | None
+    sync: GatewayConfigSync
+    """
+    unknown: never reported; rejected: the gateway refused the desired version (see errors);
+    pending: not applied yet
+    """
 
 
 class GatewaySummary(Model):
@@ -648,6 +731,14 @@ class PayloadTooLargeErrorBody(Model):
     """Error body of the 413 answers."""
 
     error: Literal["payload_too_large"]
+    message: str
+    """A human-readable sentence"""
+
+
+class PreconditionFailedErrorBody(Model):
+    """Error body of the 412 answers."""
+
+    error: Literal["precondition_failed"]
     message: str
     """A human-readable sentence"""
 

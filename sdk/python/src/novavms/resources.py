@@ -2,8 +2,9 @@
 
 Each method is an operation of `_operations` bound to the client's core: `sync_method` makes it
 return the result, `async_method` a coroutine of it, `sync_pages`/`async_pages` an iterator over
-the items of every page. The signatures (and the docs) are the operations' own. The one method
-that is not an operation is `commands.wait`, which reads a command until it is finished.
+the items of every page. The signatures (and the docs) are the operations' own. The methods
+that are not operations are `commands.wait`, which reads a command until it is finished, and
+`config.update`, a read-modify-write of a gateway's configuration with the ETag handled.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ import functools
 import inspect
 import re
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Generic, ParamSpec, TypeVar, overload
 
 from . import _operations as ops
 from ._core import AsyncCore, AsyncPageIterator, Call, Id, Page, PageIterator, SyncCore
-from .models import CommandResponse
+from ._operations import ConfigDocument, VersionedConfig
+from .errors import PreconditionFailed
+from .models import CommandResponse, ConfigDocumentSchema
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -185,6 +188,16 @@ class _Reads:
         return start - now
 
 
+# -- config.update ---------------------------------------------------------------------------
+
+CONFIG_UPDATE_RETRIES = 5
+"""How many times `config.update` reads again and retries after a 412 before it gives up."""
+
+Change = Callable[[ConfigDocumentSchema], ConfigDocument]
+"""`config.update`'s change: the current desired document (a copy, free to modify) -> the new
+one (that model, changed, or a mapping of the whole document)."""
+
+
 # -- Client ----------------------------------------------------------------------------------
 
 
@@ -279,6 +292,33 @@ class Commands(SyncResource):
                 _sleep(pause)
             command = self.get(command_id, wait_s=reads.hold())
         return command
+
+
+class Config(SyncResource):
+    """Gateway configuration: desired and reported documents with versions (since 1.3)."""
+
+    get = sync_method(ops.config_get)
+    put = sync_method(ops.config_put)
+    patch = sync_method(ops.config_patch)
+    schema = sync_method(ops.config_schema)
+
+    def update(
+        self, gateway_id: Id, /, change: Change, *, retries: int = CONFIG_UPDATE_RETRIES
+    ) -> VersionedConfig:
+        """A read-modify-write with the ETag handled: reads the configuration, calls `change`
+        with a copy of its desired document, and writes what `change` returns with `put(...,
+        if_match=<the ETag read>)`. When another write came in between (412), it reads again and
+        calls `change` again, at most `retries` times; then the `PreconditionFailed` is raised
+        (as is any other error, at once). Returns the configuration written and its ETag."""
+        for attempt in range(max(retries, 0) + 1):
+            current = self.get(gateway_id)
+            desired = change(current.config.desired.model_copy(deep=True))
+            try:
+                return self.put(gateway_id, desired, if_match=current.etag)
+            except PreconditionFailed:
+                if attempt >= retries:
+                    raise
+        raise AssertionError("unreachable")  # the last attempt returns or raises
 
 
 class Health(SyncResource):
@@ -380,6 +420,36 @@ class AsyncCommands(AsyncResource):
                 await _async_sleep(pause)
             command = await self.get(command_id, wait_s=reads.hold())
         return command
+
+
+class AsyncConfig(AsyncResource):
+    """Gateway configuration: desired and reported documents with versions (since 1.3)."""
+
+    get = async_method(ops.config_get)
+    put = async_method(ops.config_put)
+    patch = async_method(ops.config_patch)
+    schema = async_method(ops.config_schema)
+
+    async def update(
+        self,
+        gateway_id: Id,
+        /,
+        change: Callable[[ConfigDocumentSchema], ConfigDocument | Awaitable[ConfigDocument]],
+        *,
+        retries: int = CONFIG_UPDATE_RETRIES,
+    ) -> VersionedConfig:
+        """`Config.update`, awaited; `change` may be a coroutine function too."""
+        for attempt in range(max(retries, 0) + 1):
+            current = await self.get(gateway_id)
+            desired = change(current.config.desired.model_copy(deep=True))
+            if inspect.isawaitable(desired):
+                desired = await desired
+            try:
+                return await self.put(gateway_id, desired, if_match=current.etag)
+            except PreconditionFailed:
+                if attempt >= retries:
+                    raise
+        raise AssertionError("unreachable")  # the last attempt returns or raises
 
 
 class AsyncHealth(AsyncResource):

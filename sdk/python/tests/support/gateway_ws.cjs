@@ -11,7 +11,9 @@
  * With session data, a `session` frame (v1.3) goes before the telemetry. Answers map a command
  * type to the `command_result` data (`{status, result}` or `{status, error}`, without the id) the
  * gateway reports for a `command` of that type, after acknowledging it `accepted`; a command of
- * any other type is left unanswered (it stays `sent`).
+ * any other type is left unanswered (it stays `sent`). A session that declares `config.v1` makes
+ * the gateway apply every `config` frame it is sent: it reports it `applied`, with the desired
+ * document as what it runs now.
  */
 'use strict';
 const { createRequire } = require('node:module');
@@ -21,6 +23,7 @@ const WebSocket = createRequire(join(__dirname, '..', '..', '..', '..', 'package
 const [baseUrl, gatewayId, key, telemetry, session = 'null', answers = '{}'] = process.argv.slice(2);
 const sessionData = JSON.parse(session);
 const answerOf = JSON.parse(answers);
+const appliesConfig = Boolean(sessionData && (sessionData.capabilities || []).includes('config.v1'));
 const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/api/v1/gateways/${gatewayId}/ws`, {
   headers: { Authorization: `Bearer ${key}` },
   perMessageDeflate: false,
@@ -45,6 +48,9 @@ ws.on('message', (raw) => {
       ws.send(JSON.stringify({ event: 'command_ack', data: { id: frame.data.id, status: 'accepted' } }));
       ws.send(JSON.stringify({ event: 'command_result', data: { id: frame.data.id, ...answer } }));
     }
+  } else if (frame.event === 'config' && appliesConfig) {
+    const { version, desired } = frame.data;
+    ws.send(JSON.stringify({ event: 'config_report', data: { version, status: 'applied', reported: desired } }));
   } else if (frame.event === 'error') {
     process.stderr.write(`${raw}\n`);
   }

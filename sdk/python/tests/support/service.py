@@ -212,8 +212,9 @@ class GatewaySocket:
     """A paired gateway's WebSocket, held by a small node process (tests/support/gateway_ws.cjs).
 
     With `session`, the gateway sends that `session` frame first (v1.3: `capabilities` with
-    "commands.v1" makes it take commands); `answers` maps a command type to the `command_result`
-    it reports (`{"status": "succeeded", "result": {...}}`); other commands stay unanswered.
+    "commands.v1" makes it take commands, with "config.v1" it applies and reports `applied`
+    every configuration it is sent); `answers` maps a command type to the `command_result` it
+    reports (`{"status": "succeeded", "result": {...}}`); other commands stay unanswered.
     """
 
     def __init__(
