@@ -3,7 +3,7 @@ import { walkEvents } from './support/events';
 import { bearer, createCamera, createKey, createSite } from './support/factories';
 import { pairGateway } from './support/gateways';
 import { expectErrorBody } from './support/http';
-import { createOrg, startTestApp, TestApp } from './support/test-app';
+import { createOrg, MANY_GATEWAYS_FAST_EVENTS, startTestApp, TestApp } from './support/test-app';
 import { eventually } from './support/ws-client';
 import {
   cancelCommand,
@@ -41,12 +41,7 @@ describe('gateway commands (v1.3)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({
-      PAIR_GUESS_LIMIT_PER_ADDRESS: '1000',
-      PAIRING_MAX_ACTIVE_CODES: '1000',
-      TELEMETRY_FLUSH_INTERVAL_MS: '100',
-      EVENTS_SEQUENCE_INTERVAL_MS: '50',
-    });
+    t = await startTestApp(MANY_GATEWAYS_FAST_EVENTS);
   });
   afterAll(async () => {
     await t?.close();

@@ -4,7 +4,7 @@ import { walkEvents } from './support/events';
 import { bearer, createCamera, createKey, createSite } from './support/factories';
 import { pairGateway } from './support/gateways';
 import { expectErrorBody } from './support/http';
-import { createOrg, startTestApp, TestApp } from './support/test-app';
+import { createOrg, MANY_GATEWAYS_FAST_EVENTS, startTestApp, TestApp } from './support/test-app';
 import { connectGateway, eventually, GatewaySocket } from './support/ws-client';
 
 type Gw = { id: string; apiKey: string };
@@ -14,12 +14,7 @@ describe('gateway configuration (v1.3)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({
-      PAIR_GUESS_LIMIT_PER_ADDRESS: '1000',
-      PAIRING_MAX_ACTIVE_CODES: '1000',
-      TELEMETRY_FLUSH_INTERVAL_MS: '100',
-      EVENTS_SEQUENCE_INTERVAL_MS: '50',
-    });
+    t = await startTestApp(MANY_GATEWAYS_FAST_EVENTS);
   });
   afterAll(async () => {
     await t?.close();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { bearer, createKey, createSite } from './support/factories';
 import { pairGateway } from './support/gateways';
 import { ApiEvent, walkEvents } from './support/events';
-import { createOrg, startTestApp, TestApp } from './support/test-app';
+import { createOrg, MANY_GATEWAYS_FAST_EVENTS, startTestApp, TestApp } from './support/test-app';
 import { connectGateway, eventually, GatewaySocket } from './support/ws-client';
 
 const types = (events: ApiEvent[]) => events.map((e) => e.type);
@@ -13,12 +13,7 @@ describe('gateway sessions (v1.3)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({
-      PAIR_GUESS_LIMIT_PER_ADDRESS: '1000',
-      PAIRING_MAX_ACTIVE_CODES: '1000',
-      TELEMETRY_FLUSH_INTERVAL_MS: '100',
-      EVENTS_SEQUENCE_INTERVAL_MS: '50',
-    });
+    t = await startTestApp(MANY_GATEWAYS_FAST_EVENTS);
   });
   afterAll(async () => {
     await t?.close();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sha256 } from '../support/gateway-helpers';
 import { connectWithSession, expectFrame, expectSilence } from '../support/commands';
-import { expectNoSecretsInLogs, expectRunning, FAST_INTERVALS, Instance, killAll, newAdminKey, startInstance } from '../support/instances';
+import { callApi, expectNoSecretsInLogs, expectRunning, FAST_INTERVALS, Instance, killAll, newAdminKey, startInstance } from '../support/instances';
 import { OwnCluster, startOwnCluster } from '../support/own-cluster';
 import { waitForExit } from '../support/service-process';
 import { pairFleet, sleep } from '../support/sim-fleet';
@@ -27,14 +27,7 @@ describe('commands across instances and faults', () => {
   const timers: NodeJS.Timeout[] = [];
   let siteId: string;
 
-  const api = async (instance: Instance, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${instance.baseUrl}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${adminKey}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: (await res.json().catch(() => null)) as any };
-  };
+  const api = (instance: Instance, method: string, path: string, body?: unknown) => callApi(instance, adminKey, method, path, body);
   const command = async (instance: Instance, id: string) => (await api(instance, 'GET', `/api/v1/commands/${id}`)).body;
   const commandEvents = async (instance: Instance, gatewayId: string) =>
     ((await api(instance, 'GET', `/api/v1/events?gateway_id=${gatewayId}&limit=1000`)).body.data as { type: string; data: any }[]).filter((e) => e.type.startsWith('command.'));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sha256 } from '../support/gateway-helpers';
 import { Client } from 'pg';
 import { expectFrame } from '../support/commands';
-import { expectNoSecretsInLogs, expectRunning, FAST_INTERVALS, Instance, killAll, newAdminKey, startInstance } from '../support/instances';
+import { callApi, expectNoSecretsInLogs, expectRunning, FAST_INTERVALS, Instance, killAll, newAdminKey, startInstance } from '../support/instances';
 import { OwnCluster, startOwnCluster } from '../support/own-cluster';
 import { pairFleet, sleep } from '../support/sim-fleet';
 import { connectGateway, eventually, GatewaySocket } from '../support/ws-client';
@@ -23,14 +23,7 @@ describe('configuration through a database outage', () => {
   let sock: GatewaySocket | undefined;
   let beat: NodeJS.Timeout | undefined;
 
-  const api = async (instance: Instance, method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${instance.baseUrl}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${adminKey}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: (await res.json().catch(() => null)) as any };
-  };
+  const api = (instance: Instance, method: string, path: string, body?: unknown) => callApi(instance, adminKey, method, path, body);
 
   beforeAll(async () => {
     cluster = await startOwnCluster();

@@ -68,3 +68,13 @@ export function expectNoSecretsInLogs(instances: Instance[], secrets: Iterable<s
   }
   expect(leaks).toEqual([]);
 }
+
+/** A REST call to an instance with a key, as a client makes it: its status and JSON body (null when it has none). */
+export async function callApi(instance: Instance, key: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${instance.baseUrl}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${key}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: (await res.json().catch(() => null)) as any };
+}

@@ -97,3 +97,14 @@ function suiteName(): string {
 export async function createOrg(t: TestApp, name = 'Other org'): Promise<{ org_id: string; site_id: string; api_key: string }> {
   return t.app.get(OrgsService).createOrg(name);
 }
+
+/**
+ * Settings for suites that pair many gateways and follow their sessions and events closely:
+ * no pairing limits in the way, and flushes and event numbering fast enough to wait on.
+ */
+export const MANY_GATEWAYS_FAST_EVENTS = {
+  PAIR_GUESS_LIMIT_PER_ADDRESS: '1000',
+  PAIRING_MAX_ACTIVE_CODES: '1000',
+  TELEMETRY_FLUSH_INTERVAL_MS: '100',
+  EVENTS_SEQUENCE_INTERVAL_MS: '50',
+};
