@@ -5,7 +5,10 @@ SELECT gateway_id, desired, desired_version::int AS desired_version, reported, a
 rejected_version::int AS rejected_version, report_errors, reported_at FROM gateway_configs WHERE gateway_id = $1;
 
 -- GatewayConfigRepository.lockOrCreate
-INSERT INTO gateway_configs (gateway_id) SELECT id FROM unnest($1::uuid[]) AS t(id) ORDER BY id ON CONFLICT (gateway_id) DO NOTHING;
+INSERT INTO gateway_configs (gateway_id) SELECT g.id FROM gateways g WHERE g.id = ANY($1::uuid[]) ORDER BY g.id ON CONFLICT (gateway_id) DO NOTHING;
+
+SELECT gateway_id, desired, desired_version::int AS desired_version, reported, applied_version::int AS applied_version,
+rejected_version::int AS rejected_version, report_errors, reported_at FROM gateway_configs WHERE gateway_id = ANY($1::uuid[]) ORDER BY gateway_id FOR NO KEY UPDATE;
 
 -- GatewayConfigRepository.writeDesired
 SELECT set_config('novavms.change', $1, true);

@@ -40,11 +40,14 @@ export class GatewayConfigRepository {
     return row;
   }
 
-  /** The rows of these gateways, made when missing (empty, version 0), locked in id order for a change. */
+  /**
+   * The rows of these gateways, made when missing (empty, version 0), locked in id order for a
+   * change. A gateway deleted meanwhile has none (its reports are dropped, not retried forever).
+   */
   @GenerateSql([[SAMPLE_UUID], IN_TRANSACTION])
   async lockOrCreate(gatewayIds: string[], manager: EntityManager): Promise<ConfigRow[]> {
     await this.sql.run(
-      `INSERT INTO gateway_configs (gateway_id) SELECT id FROM unnest($1::uuid[]) AS t(id) ORDER BY id ON CONFLICT (gateway_id) DO NOTHING`,
+      `INSERT INTO gateway_configs (gateway_id) SELECT g.id FROM gateways g WHERE g.id = ANY($1::uuid[]) ORDER BY g.id ON CONFLICT (gateway_id) DO NOTHING`,
       [gatewayIds],
       manager,
     );
