@@ -125,6 +125,11 @@ describe('gateway configuration (v1.3)', () => {
       expectErrorBody(res, 400, 'validation_error');
       expect(res.body.details.map((d: { field: string }) => d.field).join(' ')).toContain(field);
     }
+    // A member named __proto__ is an unknown field, in a document and in a merge patch.
+    for (const res of [await put(gw.id, JSON.parse('{"__proto__":{"log_level":"debug"}}')), await patch(gw.id, JSON.parse('{"__proto__":{"log_level":"debug"}}'))]) {
+      expectErrorBody(res, 400, 'validation_error');
+      expect(res.body.details).toEqual([{ field: '__proto__', message: 'unknown field' }]);
+    }
     const big = { ntp_servers: [], cameras: Object.fromEntries(Array.from({ length: 300 }, () => [randomUUID(), { recording: 'motion', stream_profile: 'x'.repeat(32) }])) };
     expectErrorBody(await put(gw.id, big), 413, 'payload_too_large');
     expect((await get(gw.id)).body.desired_version).toBe(0);

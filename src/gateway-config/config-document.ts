@@ -101,13 +101,19 @@ export const documentBytes = (doc: unknown) => Buffer.byteLength(JSON.stringify(
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** RFC 7396 JSON Merge Patch: objects merge member by member, `null` deletes, anything else replaces. */
+/**
+ * RFC 7396 JSON Merge Patch: objects merge member by member, `null` deletes, anything else
+ * replaces. Members are defined as own properties, so a member named `__proto__` stays a member
+ * (which the schema then refuses) instead of replacing the result's prototype.
+ */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return patch;
-  const out: Record<string, unknown> = isObject(target) ? { ...target } : {};
+  const out: Record<string, unknown> = {};
+  const set = (key: string, value: unknown) => Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  if (isObject(target)) for (const [key, value] of Object.entries(target)) set(key, value);
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete out[key];
-    else out[key] = mergePatch(out[key], value);
+    else set(key, mergePatch(Object.prototype.hasOwnProperty.call(out, key) ? out[key] : undefined, value));
   }
   return out;
 }

@@ -22,6 +22,13 @@ describe('the configuration document', () => {
     expect(mergePatch([1], { a: 1 })).toEqual({ a: 1 });
   });
 
+  it('keeps a member named __proto__ a member, which the schema refuses, rather than a new prototype', () => {
+    const merged = mergePatch({ log_level: 'info' }, JSON.parse('{"__proto__":{"log_level":"debug"}}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(Object.keys(merged).sort()).toEqual(['__proto__', 'log_level']);
+    expect(documentProblems(merged)).toEqual([{ field: '__proto__', message: 'unknown field' }]);
+  });
+
   it('names the changed paths, sorted, arrays as one value', () => {
     expect(changedPaths({ log_level: 'info', ntp_servers: ['a'], cameras: { [CAMERA]: { recording: 'off', fps: 5 } } }, { log_level: 'info', ntp_servers: ['a', 'b'], cameras: { [CAMERA]: { recording: 'off', fps: 6 } } })).toEqual([
       `cameras.${CAMERA}.fps`,
