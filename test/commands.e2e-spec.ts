@@ -328,6 +328,7 @@ describe('gateway commands (v1.3)', () => {
       ['timeout_s 4', { ...PROBE, timeout_s: 4 }, 'timeout_s'],
       ['expires_in_s 86401', { ...PROBE, expires_in_s: 86401 }, 'expires_in_s'],
       ['an unknown field', { ...PROBE, priority: 1 }, 'priority'],
+      ['a params member named __proto__', JSON.parse('{"type":"gateway.reboot","params":{"__proto__":{"force":true}}}'), 'params.__proto__'],
     ])('400 for %s', async (_what, body, field) => {
       const res = await postCommand(t, ready.gw.id, body).expect(400);
       expectErrorBody(res, 400, 'validation_error');

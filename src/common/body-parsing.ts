@@ -63,8 +63,27 @@ export function requireJsonObjectBody(req: Request, _res: Response, next: NextFu
         ]),
       );
     }
+    const proto = protoMember(req.body, '');
+    if (proto !== undefined) return next(ApiError.validation(`${proto} is not a field of this API`, [{ field: proto, message: 'unknown field' }]));
     next();
   });
+}
+
+/**
+ * No field of this API is named `__proto__`. JSON.parse makes it an ordinary member, but any
+ * later copy by assignment (class-transformer's, a merge) turns it into the object's prototype
+ * and the member silently disappears: refused up front, at any depth, like any unknown field.
+ */
+function protoMember(value: unknown, path: string): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  // Recursion is bounded: the body's depth was checked first.
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    if (key === '__proto__') return childPath;
+    const found = protoMember(child, childPath);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** U+0000, or half of a surrogate pair: not valid text for PostgreSQL (or for UTF-8 at all). */
