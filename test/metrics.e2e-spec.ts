@@ -201,4 +201,24 @@ describe('Prometheus metrics (METRICS_PORT)', () => {
     const { body } = await postCommand(t, gw.id, { type: 'gateway.restart_service' }).expect(201);
     expect(await moved('novavms_commands_ended_total', { status: 'canceled' }, () => cancelCommand(t, body.id).expect(200))).toBe(1);
   });
+
+  it('counts configuration pushes and reports by outcome, and shows the gateways that take configuration', async () => {
+    const sock = await connectWithSession(t.baseUrl, gw, randomUUID(), ['config.v1']);
+    await eventually(async () => (await storedCapabilities(t, gw.id))?.includes('config.v1'), 8000);
+    expect((await scrape()).value('novavms_config_targets')).toBe(1);
+    const sent = await moved('novavms_configs_sent_total', {}, async () => {
+      await t.http().put(`/api/v1/gateways/${gw.id}/config`).set(bearer(t.adminKey)).send({ log_level: 'debug' }).expect(200);
+      await expectFrame(sock, 'config');
+    });
+    expect(sent).toBe(1);
+    const applied = await moved('novavms_config_reports_total', { outcome: 'applied' }, async () => sock.send({ event: 'config_report', data: { version: 1, status: 'applied', reported: { log_level: 'debug' } } }), (d) => d >= 1);
+    expect(applied).toBe(1);
+    const ahead = await moved('novavms_config_reports_total', { outcome: 'ahead' }, async () => {
+      sock.send({ event: 'config_report', data: { version: 5, status: 'applied', reported: {} } });
+      await expectFrame(sock, 'error');
+    });
+    expect(ahead).toBe(1);
+    sock.ws.close();
+    await eventually(async () => (await scrape()).value('novavms_config_targets') === 0);
+  });
 });

@@ -3,6 +3,7 @@ import type { FrameLink } from '../common/frame-link';
 import { InstanceIdentity } from '../common/instance-identity';
 import { PeriodicTask } from '../common/periodic-task';
 import { Transactions } from '../database/transactions';
+import { Metrics } from '../metrics/metrics';
 import { SignalBus } from '../signals/signal-bus';
 import { CONFIG_CAPABILITY } from './config-document';
 import { ConfigReport, judgeReport } from './config-rules';
@@ -45,7 +46,9 @@ export class ConfigDelivery implements OnModuleInit, OnApplicationShutdown {
     private readonly transactions: Transactions,
     private readonly bus: SignalBus,
     private readonly instance: InstanceIdentity,
+    private readonly metrics: Metrics,
   ) {
+    metrics.sample(metrics.configTargets, () => this.targets.size);
     this.pushes = new PeriodicTask('config push', CONFIG_POLL_MS, () => this.push(), this.logger);
     this.writes = new PeriodicTask('config reports', REPORT_RETRY_MS, () => this.writeReports(), this.logger);
   }
@@ -115,6 +118,7 @@ export class ConfigDelivery implements OnModuleInit, OnApplicationShutdown {
       if (!target || row.desired_version <= target.known) continue;
       target.link.send('config', { version: row.desired_version, desired: row.desired });
       target.known = row.desired_version;
+      this.metrics.configsSent.inc();
     }
     if (this.due.size > 0) void this.pushes.runNow();
   }
@@ -123,16 +127,18 @@ export class ConfigDelivery implements OnModuleInit, OnApplicationShutdown {
     if (this.reports.length === 0) return;
     const batch = this.reports.slice(0, MAX_PER_STATEMENT);
     this.reports = this.reports.slice(batch.length);
-    let ahead: { link: FrameLink; report: ConfigReport; desired: number }[];
+    let judged: { refused: { link: FrameLink; report: ConfigReport; desired: number }[]; outcomes: string[] };
     try {
-      ahead = await this.transactions.run(async (m) => {
+      judged = await this.transactions.run(async (m) => {
         const rows = new Map((await this.configs.lockOrCreate([...new Set(batch.map((r) => r.link.gatewayId))], m)).map((r) => [r.gateway_id, r]));
         const changes = new Map<string, ConfigReportChange>();
         const refused: { link: FrameLink; report: ConfigReport; desired: number }[] = [];
+        const outcomes: string[] = [];
         for (const { link, report } of batch) {
           const row = rows.get(link.gatewayId);
           if (!row) continue; // the gateway was deleted meanwhile
           const outcome = judgeReport(row, report);
+          outcomes.push('ahead' in outcome ? 'ahead' : 'ignored' in outcome ? 'ignored' : report.status);
           if ('ahead' in outcome) refused.push({ link, report, desired: row.desired_version });
           else if ('change' in outcome) {
             changes.set(row.gateway_id, outcome.change);
@@ -140,12 +146,14 @@ export class ConfigDelivery implements OnModuleInit, OnApplicationShutdown {
           }
         }
         if (changes.size) await this.configs.applyReports([...changes.values()], m);
-        return refused;
+        return { refused, outcomes };
       });
     } catch (e) {
       this.reports = [...batch, ...this.reports];
       throw e;
     }
+    const ahead = judged.refused;
+    judged.outcomes.forEach((outcome) => this.metrics.configReports.inc({ outcome }));
     const refused = new Set(ahead.map((a) => a.report));
     for (const { link, report } of batch) {
       const target = this.targets.get(link.gatewayId);

@@ -66,6 +66,11 @@ export class Metrics {
   readonly commandTargets = this.sampled('novavms_command_targets', 'Gateways connected to this instance that declared commands.v1');
   readonly commandReportsWaiting = this.sampled('novavms_command_reports_waiting', 'Command acks and results received and not yet written');
 
+  // Gateway configuration (v1.3)
+  readonly configsSent = new Counter({ name: 'novavms_configs_sent_total', help: 'Configuration documents this instance pushed to gateways', registers: [this.registry] });
+  readonly configReports = new Counter({ name: 'novavms_config_reports_total', help: 'Configuration reports this instance wrote or refused, by outcome', labelNames: ['outcome'], registers: [this.registry] });
+  readonly configTargets = this.sampled('novavms_config_targets', 'Gateways connected to this instance that declared config.v1');
+
   private defaults = false;
 
   /** Node's own figures (CPU, memory, event loop, GC, handles), once the listener is on. */
