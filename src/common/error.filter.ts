@@ -88,11 +88,15 @@ export class ErrorFilter implements ExceptionFilter {
   }
 }
 
-/** Pool exhaustion, statement timeouts and lost connections are the database's, not the caller's. */
-function isDatabaseUnavailable(exception: unknown): boolean {
+/**
+ * Pool exhaustion, statement timeouts, lost connections, and a transaction chosen as a deadlock
+ * victim or failed serialization (transient: the same request succeeds when retried) are the
+ * database's, not the caller's.
+ */
+export function isDatabaseUnavailable(exception: unknown): boolean {
   const e = exception as { code?: string; driverError?: { code?: string }; message?: string } | undefined;
   const code = e?.driverError?.code ?? e?.code;
-  if (code && ['57014', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE'].includes(code)) return true;
+  if (code && ['40P01', '40001', '57014', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE'].includes(code)) return true;
   const message = e?.message ?? '';
   return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|not queryable|the database system is (starting up|shutting down)/i.test(message);
 }
