@@ -412,6 +412,11 @@ describe('gateway commands (v1.3)', () => {
       }
     });
 
+    it('400 for a POST without a body', async () => {
+      const res = await t.http().post(`/api/v1/gateways/${ready.gw.id}/commands`).set(bearer(t.adminKey));
+      expectErrorBody(res, 400, 'validation_error');
+    });
+
     it('404 for an unknown gateway or command, 400 for a bad wait_s or id', async () => {
       expectErrorBody(await postCommand(t, randomUUID(), PROBE), 404, 'not_found');
       expectErrorBody(await getCommand(t, randomUUID()), 404, 'not_found');

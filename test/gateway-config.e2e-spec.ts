@@ -125,6 +125,11 @@ describe('gateway configuration (v1.3)', () => {
       expectErrorBody(res, 400, 'validation_error');
       expect(res.body.details.map((d: { field: string }) => d.field).join(' ')).toContain(field);
     }
+    // No body at all is not a document.
+    for (const res of [await t.http().put(path(gw.id)).set(bearer(t.adminKey)), await t.http().patch(path(gw.id)).set(bearer(t.adminKey))]) {
+      expectErrorBody(res, 400, 'validation_error');
+      expect(res.body.details).toEqual([{ field: 'body', message: 'must be a JSON object' }]);
+    }
     // A member named __proto__ is an unknown field, in a document and in a merge patch.
     for (const res of [await put(gw.id, JSON.parse('{"__proto__":{"log_level":"debug"}}')), await patch(gw.id, JSON.parse('{"__proto__":{"log_level":"debug"}}'))]) {
       expectErrorBody(res, 400, 'validation_error');

@@ -97,7 +97,7 @@ export function documentProblems(doc: unknown, boundCameraIds?: ReadonlySet<stri
   return details.slice(0, 50);
 }
 
-export const documentBytes = (doc: unknown) => Buffer.byteLength(JSON.stringify(doc));
+export const documentBytes = (doc: unknown) => Buffer.byteLength(JSON.stringify(doc) ?? '');
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

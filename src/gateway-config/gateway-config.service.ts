@@ -26,6 +26,13 @@ export function toConfigResponse(row: Omit<ConfigRow, 'gateway_id'>): GatewayCon
   };
 }
 
+/** A PUT or PATCH without a body has no document (the body parser only sees bodies that are sent). */
+function requireDocument(body: unknown): void {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw ApiError.validation('Request body must be a JSON object', [{ field: 'body', message: 'must be a JSON object' }]);
+  }
+}
+
 const tooLarge = () => new ApiError('payload_too_large', `The configuration document exceeds ${MAX_DOCUMENT_BYTES / 1024} KiB`);
 
 /** The REST side of gateway configuration (v1.3): read, replace, merge-patch; with versions and If-Match. */
@@ -48,13 +55,15 @@ export class GatewayConfigService {
   }
 
   /** PUT: the body is the whole desired document. */
-  put(auth: AuthContext, gatewayId: string, body: unknown, ifMatch: string | undefined): Promise<{ config: GatewayConfigResponse; etag: string }> {
+  async put(auth: AuthContext, gatewayId: string, body: unknown, ifMatch: string | undefined): Promise<{ config: GatewayConfigResponse; etag: string }> {
+    requireDocument(body);
     if (documentBytes(body) > MAX_DOCUMENT_BYTES) throw tooLarge();
     return this.write(auth, gatewayId, ifMatch, () => body);
   }
 
   /** PATCH: an RFC 7396 merge patch of the desired document (`null` deletes a member). */
-  patch(auth: AuthContext, gatewayId: string, patch: unknown, ifMatch: string | undefined): Promise<{ config: GatewayConfigResponse; etag: string }> {
+  async patch(auth: AuthContext, gatewayId: string, patch: unknown, ifMatch: string | undefined): Promise<{ config: GatewayConfigResponse; etag: string }> {
+    requireDocument(patch);
     return this.write(auth, gatewayId, ifMatch, (current) => mergePatch(current, patch));
   }
 
