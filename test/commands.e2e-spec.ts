@@ -451,6 +451,24 @@ describe('gateway commands (v1.3)', () => {
     });
   });
 
+  describe('a hostile gateway', () => {
+    it('a result nested thousands deep is refused as a frame and does not hold up the next results', async () => {
+      const { gw, sock } = await commandGateway(t);
+      const a = (await postCommand(t, gw.id, { type: 'gateway.restart_service' }).expect(201)).body;
+      await expectFrame(sock, 'command');
+      const b = (await postCommand(t, gw.id, PROBE).expect(201)).body;
+      await expectFrame(sock, 'command');
+      const deep = `${'{"x":'.repeat(6000)}1${'}'.repeat(6000)}`;
+      sock.send(`{"event":"command_result","data":{"id":"${a.id}","status":"succeeded","result":${deep}}}`);
+      expect(await expectFrame(sock, 'error')).toMatchObject({ error: 'validation_error' });
+      sock.send({ event: 'command_result', data: { id: b.id, status: 'succeeded', result: { reachable: true, latency_ms: 1 } } });
+      expect(await expectFrame(sock, 'command_result_received')).toEqual({ id: b.id });
+      expect((await getCommand(t, b.id)).body.status).toBe('succeeded');
+      expect((await getCommand(t, a.id)).body.status).toBe('sent');
+      sock.ws.close();
+    });
+  });
+
   describe('list, roles and scoping', () => {
     it('lists a gateway’s commands oldest first, by status, page by page', async () => {
       const { gw, sock } = await commandGateway(t);

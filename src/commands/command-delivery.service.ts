@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { FrameLink } from '../common/frame-link';
 import { InstanceIdentity } from '../common/instance-identity';
+import { isDatabaseUnavailable } from '../common/error.filter';
 import { PeriodicTask } from '../common/periodic-task';
 import { isoUtc } from '../common/time';
 import { AppConfig } from '../config/config';
@@ -180,6 +181,12 @@ export class CommandDelivery implements OnModuleInit, BeforeApplicationShutdown,
         return { known: new Set(locked.map((c) => `${c.id}/${c.gatewayId}`)), changes };
       });
     } catch (e) {
+      // The database is away or busy: kept for the next run. Anything else would fail again the
+      // same way and hold up every report behind it: dropped (the gateways send again after a reconnect).
+      if (!isDatabaseUnavailable(e)) {
+        this.logger.error({ err: e }, `dropped ${batch.length} command report(s) that could not be written`);
+        return;
+      }
       this.reports = [...batch, ...this.reports];
       throw e;
     }

@@ -2,11 +2,10 @@ import { isUtf8 } from 'node:buffer';
 import type { NextFunction, Request, Response } from 'express';
 import { json } from 'express';
 import { ApiError } from './api-error';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** Deeper JSON is refused before anything walks it (validation and transformation recurse). */
-const MAX_JSON_DEPTH = 32;
 
 /**
  * JSON bodies only, objects only, at most 64 KiB (413 beyond), valid UTF-8 only (the decoder
@@ -105,18 +104,6 @@ function unstorableField(value: unknown, path: string): string | undefined {
     if (found !== undefined) return found;
   }
   return undefined;
-}
-
-/** Walks without recursion, so no depth can overflow the stack. */
-function nestedDeeperThan(root: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[root, 1]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!;
-    if (value === null || typeof value !== 'object') continue;
-    if (depth > max) return true;
-    for (const child of Object.values(value)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-  }
-  return false;
 }
 
 /** Percent-escapes that decode to valid UTF-8 (decodeURIComponent refuses anything else). */

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { FrameLink } from '../common/frame-link';
 import { InstanceIdentity } from '../common/instance-identity';
+import { isDatabaseUnavailable } from '../common/error.filter';
 import { PeriodicTask } from '../common/periodic-task';
 import { Transactions } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
@@ -149,6 +150,12 @@ export class ConfigDelivery implements OnModuleInit, OnApplicationShutdown {
         return { refused, outcomes };
       });
     } catch (e) {
+      // The database is away or busy: kept for the next run. Anything else would fail again the
+      // same way and hold up every report behind it: dropped (the gateways send again after a reconnect).
+      if (!isDatabaseUnavailable(e)) {
+        this.logger.error({ err: e }, `dropped ${batch.length} configuration report(s) that could not be written`);
+        return;
+      }
       this.reports = [...batch, ...this.reports];
       throw e;
     }

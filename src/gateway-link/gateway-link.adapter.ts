@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import { isObservable, lastValueFrom, Observable } from 'rxjs';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import { ApiError } from '../common/api-error';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../common/json-depth';
 import { endWithError } from '../common/raw-error';
 import { AppConfig } from '../config/config';
 import { Metrics } from '../metrics/metrics';
@@ -145,11 +146,14 @@ export class GatewayLinkAdapter extends WsAdapter {
       if (typeof frame !== 'object' || frame === null || Array.isArray(frame) || typeof (frame as { event?: unknown }).event !== 'string') {
         return malformed('not_object', 'Frame must be an object {"event": string, "data": ...}');
       }
+      // Refused before any handler walks it: validating, storing or serialising a result nested
+      // thousands deep would overflow the stack wherever it went, and a batch that held it would fail for good.
+      if (nestedDeeperThan(frame, MAX_JSON_DEPTH)) return malformed('not_object', `Frame is nested deeper than ${MAX_JSON_DEPTH} levels`);
       const { event, data: payload } = frame as { event: string; data?: unknown };
       const handler = handlersMap.get(event);
       // Only the events handled are label values: a gateway cannot add series by naming others.
       this.metrics.framesReceived.inc({ event: handler ? event : 'unknown' });
-      if (!handler) return send(errorFrame(`Unknown event ${JSON.stringify(event.slice(0, 64))}; expected heartbeat, telemetry or session`), 'unknown_event');
+      if (!handler) return send(errorFrame(`Unknown event ${JSON.stringify(event.slice(0, 64))}; expected ${[...handlersMap.keys()].join(', ')}`), 'unknown_event');
       void this.run(handler, payload, event, transform).then(
         (result) => {
           if (result !== undefined && result !== null) send(result, 'invalid');
