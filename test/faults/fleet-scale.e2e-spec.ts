@@ -21,15 +21,14 @@ const ORGS = 12;
 const PER_ORG = 1000;
 const GATEWAYS = ORGS * PER_ORG;
 const ENV = { HEARTBEAT_INTERVAL_S: '10' };
-const BACK_WITHIN_MS = 10_000;
 /**
- * The bound held today for the second move, when all 12,000 reconnect to one instance at once.
- * The target is BACK_WITHIN_MS; on this 2-core machine, where the instances, the fleet's
- * processes and PostgreSQL share the cores, the last of the 12,000 is back after 11–21 s
- * (docs/operations.md, "Fleet scale"), so the target is not met yet and this bound only guards
- * against regressions (one run in six went past it).
+ * Every gateway back within 10 s of the SIGTERM, for both moves: 6,000 gateways to an instance
+ * that holds 6,000, then all 12,000 to one instance at once. Measured on this 2-core machine,
+ * with the instances, the fleet's processes and PostgreSQL sharing the cores and nothing else
+ * running: 3.9–4.2 s and 5.7–7.5 s in four runs (docs/operations.md, "Fleet scale"); with other work on the
+ * machine the 12,000 move has taken up to 21 s, so run it alone.
  */
-const ALL_BACK_WITHIN_MS = 20_000;
+const BACK_WITHIN_MS = 10_000;
 
 const getJson = async (url: string, key: string) => {
   const res = await fetch(url, { headers: { Authorization: `Bearer ${key}` } });
@@ -136,7 +135,7 @@ describe('a fleet of 12,000 gateways on two instances', () => {
     await cluster?.destroy();
   });
 
-  it('rolling restart: nobody listed other than online, no gateway.offline, half back within 10 s and all 12,000 within 20 s, both exits 0, no upgrade refused', async () => {
+  it('rolling restart: nobody listed other than online, no gateway.offline, every gateway back within 10 s of each SIGTERM, both exits 0, no upgrade refused', async () => {
     let a = await startInstance('A', cluster.databaseUrl, orgs[0].adminKey, ENV);
     const b = await startInstance('B', cluster.databaseUrl, orgs[0].adminKey, ENV);
     instances.push(a, b);
@@ -199,7 +198,7 @@ describe('a fleet of 12,000 gateways on two instances', () => {
       closes: { '1001': GATEWAYS / 2 + GATEWAYS },
       errorFrames: 0,
     });
-    expect({ firstMoveBackMs: afterA.lastBackMs <= BACK_WITHIN_MS, secondMoveBackMs: afterB.lastBackMs <= ALL_BACK_WITHIN_MS }).toEqual({
+    expect({ firstMoveBackMs: afterA.lastBackMs <= BACK_WITHIN_MS, secondMoveBackMs: afterB.lastBackMs <= BACK_WITHIN_MS }).toEqual({
       firstMoveBackMs: true,
       secondMoveBackMs: true,
     });
