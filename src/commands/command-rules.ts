@@ -1,4 +1,5 @@
 import type { ErrorDetail } from '../common/api-error';
+import { jsonBytes } from '../common/json-limits';
 import { isUuid } from '../common/uuid';
 import { isObject, Validated } from '../common/validated';
 
@@ -34,7 +35,6 @@ export interface CommandError {
   message: string;
 }
 
-const bytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v) ?? '');
 const isInt = (v: unknown, min: number, max: number): v is number => Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
 /** A host name (RFC 1123 labels) or an IPv4/IPv6 literal. */
 const HOST = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$|^[0-9A-Fa-f:.]{2,45}$/;
@@ -55,7 +55,7 @@ function unknownFields(obj: Record<string, unknown>, known: string[], prefix: st
 export function validateParams(type: CommandType, params: unknown): Validated<CommandParams> {
   if (params === undefined || params === null) params = {};
   if (!isObject(params)) return { ok: false, details: [{ field: 'params', message: 'must be an object' }] };
-  if (bytes(params) > MAX_PARAMS_BYTES) return { ok: false, details: [{ field: 'params', message: `must be at most ${MAX_PARAMS_BYTES / 1024} KiB of JSON` }] };
+  if (jsonBytes(params) > MAX_PARAMS_BYTES) return { ok: false, details: [{ field: 'params', message: `must be at most ${MAX_PARAMS_BYTES / 1024} KiB of JSON` }] };
   switch (type) {
     case 'gateway.reboot':
     case 'gateway.restart_service': {
@@ -155,7 +155,7 @@ const isNullableText = (v: unknown, max: number) => v === null || (typeof v === 
 
 /** The result a succeeded command of this type keeps (`null` for the types that return nothing). */
 export function validateResult(type: CommandType, result: Record<string, unknown> | undefined): Validated<Record<string, unknown> | null> {
-  if (result !== undefined && bytes(result) > MAX_RESULT_BYTES) return { ok: false, details: [{ field: 'result', message: `must be at most ${MAX_RESULT_BYTES / 1024} KiB of JSON` }] };
+  if (result !== undefined && jsonBytes(result) > MAX_RESULT_BYTES) return { ok: false, details: [{ field: 'result', message: `must be at most ${MAX_RESULT_BYTES / 1024} KiB of JSON` }] };
   switch (type) {
     case 'gateway.reboot':
     case 'gateway.restart_service':

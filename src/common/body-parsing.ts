@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import type { NextFunction, Request, Response } from 'express';
 import { json } from 'express';
 import { ApiError } from './api-error';
-import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-depth';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './json-limits';
 
 const MAX_BODY_BYTES = 64 * 1024;
 

@@ -1,6 +1,7 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { ErrorDetail } from '../common/api-error';
+import { isObject } from '../common/validated';
 
 /** A desired (or reported) configuration document: typed, never free-form (DESIGN.md, "Configuration"). */
 export type ConfigDocument = Record<string, unknown>;
@@ -96,10 +97,6 @@ export function documentProblems(doc: unknown, boundCameraIds?: ReadonlySet<stri
   }
   return details.slice(0, 50);
 }
-
-export const documentBytes = (doc: unknown) => Buffer.byteLength(JSON.stringify(doc) ?? '');
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * RFC 7396 JSON Merge Patch: objects merge member by member, `null` deletes, anything else

@@ -1,5 +1,6 @@
+import { jsonBytes } from '../common/json-limits';
 import { isObject, Validated } from '../common/validated';
-import { ConfigDocument, documentBytes, documentProblems, MAX_DOCUMENT_BYTES } from './config-document';
+import { ConfigDocument, documentProblems, MAX_DOCUMENT_BYTES } from './config-document';
 import type { ConfigReportChange, ConfigRow } from './gateway-config.repository';
 
 export type SyncState = 'in_sync' | 'pending' | 'rejected' | 'unknown';
@@ -35,7 +36,7 @@ export function validateReport(data: unknown): Validated<ConfigReport> {
   if (!(Number.isSafeInteger(version) && (version as number) >= 0)) details.push({ field: 'version', message: 'must be an integer ≥ 0' });
   if (status !== 'applied' && status !== 'rejected') details.push({ field: 'status', message: 'must be applied or rejected' });
   if (!isObject(reported)) details.push({ field: 'reported', message: 'must be the configuration the gateway runs now (an object)' });
-  else if (documentBytes(reported) > MAX_DOCUMENT_BYTES) details.push({ field: 'reported', message: `must be at most ${MAX_DOCUMENT_BYTES / 1024} KiB of JSON` });
+  else if (jsonBytes(reported) > MAX_DOCUMENT_BYTES) details.push({ field: 'reported', message: `must be at most ${MAX_DOCUMENT_BYTES / 1024} KiB of JSON` });
   else details.push(...documentProblems(reported).map((d) => ({ field: `reported.${d.field}`, message: d.message })));
   const errorList = errors ?? [];
   if (!Array.isArray(errorList) || errorList.length > MAX_ERRORS || !errorList.every((e) => isObject(e) && isText(e.path, 200) && isText(e.message, 1024) && Object.keys(e).length === 2)) {

@@ -2,11 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuthContext, canSeeSite } from '../auth/auth-context';
 import { CamerasRepository } from '../cameras/cameras.repository';
 import { ApiError } from '../common/api-error';
+import { jsonBytes } from '../common/json-limits';
 import { isoUtc } from '../common/time';
 import { requestedBy } from '../database/change-context';
 import { Transactions } from '../database/transactions';
 import { GatewaysRepository } from '../gateways/gateways.repository';
-import { changedPaths, CONFIG_CAPABILITY, ConfigDocument, documentBytes, documentProblems, MAX_DOCUMENT_BYTES, mergePatch, normalised } from './config-document';
+import { changedPaths, CONFIG_CAPABILITY, ConfigDocument, documentProblems, MAX_DOCUMENT_BYTES, mergePatch, normalised } from './config-document';
 import { etagOf, parseIfMatch, syncState } from './config-rules';
 import type { GatewayConfigResponse } from './dto/gateway-config.dto';
 import { ConfigRow, GatewayConfigRepository } from './gateway-config.repository';
@@ -57,7 +58,7 @@ export class GatewayConfigService {
   /** PUT: the body is the whole desired document. */
   async put(auth: AuthContext, gatewayId: string, body: unknown, ifMatch: string | undefined): Promise<{ config: GatewayConfigResponse; etag: string }> {
     requireDocument(body);
-    if (documentBytes(body) > MAX_DOCUMENT_BYTES) throw tooLarge();
+    if (jsonBytes(body) > MAX_DOCUMENT_BYTES) throw tooLarge();
     return this.write(auth, gatewayId, ifMatch, () => body);
   }
 
@@ -90,7 +91,7 @@ export class GatewayConfigService {
         throw new ApiError('precondition_failed', `The configuration is at version ${row.desired_version} (ETag ${etagOf(row.desired_version)}); read it again and apply your change to that`);
       }
       const proposed = next(row.desired);
-      if (documentBytes(proposed) > MAX_DOCUMENT_BYTES) throw tooLarge();
+      if (jsonBytes(proposed) > MAX_DOCUMENT_BYTES) throw tooLarge();
       const schemaProblems = documentProblems(proposed);
       if (schemaProblems.length) throw ApiError.validation('The configuration does not fit the schema (GET /api/v1/config-schema)', schemaProblems);
       const doc = normalised(proposed as ConfigDocument);

@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import { isObservable, lastValueFrom, Observable } from 'rxjs';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import { ApiError } from '../common/api-error';
-import { MAX_JSON_DEPTH, nestedDeeperThan } from '../common/json-depth';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../common/json-limits';
 import { endWithError } from '../common/raw-error';
 import { AppConfig } from '../config/config';
 import { Metrics } from '../metrics/metrics';

@@ -1,3 +1,6 @@
+/** Bytes of a value as JSON text (0 for undefined): what a size limit on a document measures. */
+export const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value) ?? '');
+
 /** Deeper JSON is refused before anything walks it (validation, transformation and serialising recurse). */
 export const MAX_JSON_DEPTH = 32;
 
