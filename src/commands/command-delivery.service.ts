@@ -1,8 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { FrameLink } from '../common/frame-link';
+import { type FrameLink, newerConnection } from '../common/frame-link';
 import { InstanceIdentity } from '../common/instance-identity';
-import { isDatabaseUnavailable } from '../common/error.filter';
 import { PeriodicTask } from '../common/periodic-task';
+import { ReportQueue } from '../common/report-queue';
 import { isoUtc } from '../common/time';
 import { AppConfig } from '../config/config';
 import { Transactions } from '../database/transactions';
@@ -20,11 +20,6 @@ const SWEEP_EVERY_MS = 1_000;
 /** Purge finished commands past retention every this many sweeps (about hourly). */
 const PURGE_EVERY_SWEEPS = 3_600;
 const MAX_TARGETS_PER_STATEMENT = 1_000;
-const MAX_REPORTS_PER_STATEMENT = 1_000;
-/** Reports waiting for the database beyond this are dropped (the gateway sends results again after a reconnect). */
-const MAX_REPORTS_WAITING = 50_000;
-/** A failed report write is tried again this soon. */
-const REPORT_RETRY_MS = 1_000;
 
 export type Report = { link: CommandLink; ack: CommandAck; result?: undefined } | { link: CommandLink; result: CommandResultReport; ack?: undefined };
 
@@ -38,8 +33,8 @@ export type Report = { link: CommandLink; ack: CommandAck; result?: undefined } 
  *   5 s (a lost signal). Claims of every target waiting go in one statement.
  * - Reports: `command_ack` and `command_result` frames are gathered and written in one
  *   transaction per run, each judged by the state machine (command-rules.ts) against the row as
- *   it is once locked; a result is answered `command_result_received` only after that commit.
- *   A failed write keeps them for the next run.
+ *   it is once locked; a result is answered `command_result_received` only after that commit
+ *   (ReportQueue: a write failed by the database keeps its batch).
  * - The sweep (every instance, SKIP LOCKED) expires queued commands and times out running ones.
  */
 @Injectable()
@@ -48,9 +43,8 @@ export class CommandDelivery implements OnModuleInit, BeforeApplicationShutdown,
   private readonly targets = new Map<string, { link: CommandLink; bootId: string }>();
   /** Targets to claim for; true: a new session came (resend). */
   private readonly due = new Map<string, boolean>();
-  private reports: Report[] = [];
+  private readonly reports: ReportQueue<Report>;
   private readonly dispatches: PeriodicTask;
-  private readonly writes: PeriodicTask;
   private readonly sweeps: PeriodicTask;
   private lastPoll = 0;
   private sweepsSincePurge = 0;
@@ -64,9 +58,9 @@ export class CommandDelivery implements OnModuleInit, BeforeApplicationShutdown,
     private readonly metrics: Metrics,
   ) {
     metrics.sample(metrics.commandTargets, () => this.targets.size);
-    metrics.sample(metrics.commandReportsWaiting, () => this.reports.length);
+    this.reports = new ReportQueue('command reports', (batch) => this.writeReports(batch), this.logger);
+    metrics.sample(metrics.commandReportsWaiting, () => this.reports.size);
     this.dispatches = new PeriodicTask('command delivery', DELIVERY_POLL_MS, () => this.dispatch(), this.logger);
-    this.writes = new PeriodicTask('command reports', REPORT_RETRY_MS, () => this.writeReports(), this.logger);
     this.sweeps = new PeriodicTask('command sweep', SWEEP_EVERY_MS, () => this.sweep(), this.logger);
   }
 
@@ -83,7 +77,7 @@ export class CommandDelivery implements OnModuleInit, BeforeApplicationShutdown,
     });
     this.bus.onResync(() => this.dispatches.runNow());
     this.dispatches.start();
-    this.writes.start();
+    this.reports.start();
     this.sweeps.start();
   }
 
@@ -94,7 +88,7 @@ export class CommandDelivery implements OnModuleInit, BeforeApplicationShutdown,
       return;
     }
     const current = this.targets.get(link.gatewayId);
-    if (current && current.link !== link && BigInt(current.link.seq) > BigInt(link.seq)) return;
+    if (current && current.link !== link && newerConnection(current.link.seq, link.seq)) return;
     this.targets.set(link.gatewayId, { link, bootId: session.boot_id });
     this.due.set(link.gatewayId, true);
     void this.dispatches.runNow();
@@ -116,12 +110,7 @@ export class CommandDelivery implements OnModuleInit, BeforeApplicationShutdown,
   }
 
   private enqueue(report: Report): void {
-    if (this.reports.length >= MAX_REPORTS_WAITING) {
-      report.link.sendError('The service cannot take command reports right now; send it again after reconnecting');
-      return;
-    }
-    this.reports.push(report);
-    void this.writes.runNow();
+    if (!this.reports.push(report)) report.link.sendError('The service cannot take command reports right now; send it again after reconnecting');
   }
 
   private async dispatch(): Promise<void> {
@@ -163,33 +152,19 @@ export class CommandDelivery implements OnModuleInit, BeforeApplicationShutdown,
     if (this.due.size > 0) void this.dispatches.runNow();
   }
 
-  private async writeReports(): Promise<void> {
-    if (this.reports.length === 0) return;
-    const batch = this.reports.slice(0, MAX_REPORTS_PER_STATEMENT);
-    this.reports = this.reports.slice(batch.length);
-    let outcome: { known: Set<string>; changes: ReportChange[] };
-    try {
-      outcome = await this.transactions.run(async (m) => {
-        const keys = new Map<string, { id: string; gateway_id: string }>();
-        for (const r of batch) {
-          const id = (r.ack ?? r.result).id;
-          keys.set(`${id}/${r.link.gatewayId}`, { id, gateway_id: r.link.gatewayId });
-        }
-        const locked = await this.commands.lockReported([...keys.values()], m);
-        const changes = judge(locked, batch);
-        if (changes.length > 0) await this.commands.applyReports(changes, m);
-        return { known: new Set(locked.map((c) => `${c.id}/${c.gatewayId}`)), changes };
-      });
-    } catch (e) {
-      // The database is away or busy: kept for the next run. Anything else would fail again the
-      // same way and hold up every report behind it: dropped (the gateways send again after a reconnect).
-      if (!isDatabaseUnavailable(e)) {
-        this.logger.error({ err: e }, `dropped ${batch.length} command report(s) that could not be written`);
-        return;
+  /** One batch (ReportQueue): judged against the rows as locked and written in one transaction, then answered. */
+  private async writeReports(batch: Report[]): Promise<void> {
+    const outcome = await this.transactions.run(async (m) => {
+      const keys = new Map<string, { id: string; gateway_id: string }>();
+      for (const r of batch) {
+        const id = (r.ack ?? r.result).id;
+        keys.set(`${id}/${r.link.gatewayId}`, { id, gateway_id: r.link.gatewayId });
       }
-      this.reports = [...batch, ...this.reports];
-      throw e;
-    }
+      const locked = await this.commands.lockReported([...keys.values()], m);
+      const changes = judge(locked, batch);
+      if (changes.length > 0) await this.commands.applyReports(changes, m);
+      return { known: new Set(locked.map((c) => `${c.id}/${c.gatewayId}`)), changes };
+    });
     const { known, changes } = outcome;
     for (const c of changes) if (c.setCompletedAt && c.status) this.metrics.commandsEnded.inc({ status: c.status });
     const answered = new Set<string>();
@@ -201,7 +176,6 @@ export class CommandDelivery implements OnModuleInit, BeforeApplicationShutdown,
         r.link.send('command_result_received', { id });
       }
     }
-    if (this.reports.length > 0) void this.writes.runNow();
   }
 
   private async sweep(): Promise<void> {
@@ -220,11 +194,11 @@ export class CommandDelivery implements OnModuleInit, BeforeApplicationShutdown,
 
   /** Writes the reports that arrived before the sockets close. */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.writes.runNow();
+    await this.reports.flush();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.dispatches.stop(), this.writes.stop(), this.sweeps.stop()]);
+    await Promise.all([this.dispatches.stop(), this.reports.stop(), this.sweeps.stop()]);
   }
 }
 

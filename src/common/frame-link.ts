@@ -11,3 +11,6 @@ export interface FrameLink {
   send(event: string, data: unknown): void;
   sendError(message: string, details?: ErrorDetail[]): void;
 }
+
+/** Connection sequence numbers are bigints in text form: compare them as numbers. The higher one is the newer connection. */
+export const newerConnection = (seq: string, than: string): boolean => BigInt(seq) > BigInt(than);

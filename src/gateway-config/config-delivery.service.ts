@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { FrameLink } from '../common/frame-link';
+import { type FrameLink, newerConnection } from '../common/frame-link';
 import { InstanceIdentity } from '../common/instance-identity';
-import { isDatabaseUnavailable } from '../common/error.filter';
 import { PeriodicTask } from '../common/periodic-task';
+import { ReportQueue } from '../common/report-queue';
 import { Transactions } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { SignalBus } from '../signals/signal-bus';
@@ -13,9 +13,6 @@ import { ConfigReportChange, GatewayConfigRepository } from './gateway-config.re
 /** How often each instance looks for gateways it holds that are behind: heals a `config.changed` signal lost with the listen connection. */
 export const CONFIG_POLL_MS = 10_000;
 const MAX_PER_STATEMENT = 1_000;
-/** Reports waiting for the database beyond this are dropped (the gateway reports again after a reconnect). */
-const MAX_REPORTS_WAITING = 50_000;
-const REPORT_RETRY_MS = 1_000;
 
 interface Target {
   link: FrameLink;
@@ -30,16 +27,16 @@ interface Target {
  * newer than the newest it is known to have — after its session, on a `config.changed` signal
  * from any instance, after a resync, and by a poll every 10 s — so versions in between are
  * skipped and none older than one it has is ever sent. Reports are judged against the row
- * locked (config-rules.ts) and written in one transaction per run; a failed write is kept.
+ * locked (config-rules.ts) and written in one transaction per batch (ReportQueue: a write
+ * failed by the database keeps its batch).
  */
 @Injectable()
 export class ConfigDelivery implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ConfigDelivery.name);
   private readonly targets = new Map<string, Target>();
   private readonly due = new Set<string>();
-  private reports: { link: FrameLink; report: ConfigReport }[] = [];
+  private readonly reports: ReportQueue<{ link: FrameLink; report: ConfigReport }>;
   private readonly pushes: PeriodicTask;
-  private readonly writes: PeriodicTask;
   private lastPoll = 0;
 
   constructor(
@@ -51,7 +48,7 @@ export class ConfigDelivery implements OnModuleInit, OnApplicationShutdown {
   ) {
     metrics.sample(metrics.configTargets, () => this.targets.size);
     this.pushes = new PeriodicTask('config push', CONFIG_POLL_MS, () => this.push(), this.logger);
-    this.writes = new PeriodicTask('config reports', REPORT_RETRY_MS, () => this.writeReports(), this.logger);
+    this.reports = new ReportQueue('configuration reports', (batch) => this.writeReports(batch), this.logger);
   }
 
   onModuleInit(): void {
@@ -67,17 +64,17 @@ export class ConfigDelivery implements OnModuleInit, OnApplicationShutdown {
       return this.pushes.runNow();
     });
     this.pushes.start();
-    this.writes.start();
+    this.reports.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.pushes.stop(), this.writes.stop()]);
+    await Promise.all([this.pushes.stop(), this.reports.stop()]);
   }
 
   /** A `session` frame: a connection that declared config.v1 is sent its document if it is behind. */
   sessionStarted(link: FrameLink, session: { capabilities: string[]; config_version?: number }): void {
     const current = this.targets.get(link.gatewayId);
-    if (current && current.link !== link && BigInt(current.link.seq) > BigInt(link.seq)) return;
+    if (current && current.link !== link && newerConnection(current.link.seq, link.seq)) return;
     if (!session.capabilities.includes(CONFIG_CAPABILITY)) return this.detached(link);
     this.targets.set(link.gatewayId, { link, known: session.config_version ?? 0 });
     this.due.add(link.gatewayId);
@@ -91,12 +88,7 @@ export class ConfigDelivery implements OnModuleInit, OnApplicationShutdown {
   }
 
   report(link: FrameLink, report: ConfigReport): void {
-    if (this.reports.length >= MAX_REPORTS_WAITING) {
-      link.sendError('The service cannot take configuration reports right now; report again after reconnecting');
-      return;
-    }
-    this.reports.push({ link, report });
-    void this.writes.runNow();
+    if (!this.reports.push({ link, report })) link.sendError('The service cannot take configuration reports right now; report again after reconnecting');
   }
 
   private async push(): Promise<void> {
@@ -124,43 +116,28 @@ export class ConfigDelivery implements OnModuleInit, OnApplicationShutdown {
     if (this.due.size > 0) void this.pushes.runNow();
   }
 
-  private async writeReports(): Promise<void> {
-    if (this.reports.length === 0) return;
-    const batch = this.reports.slice(0, MAX_PER_STATEMENT);
-    this.reports = this.reports.slice(batch.length);
-    let judged: { refused: { link: FrameLink; report: ConfigReport; desired: number }[]; outcomes: string[] };
-    try {
-      judged = await this.transactions.run(async (m) => {
-        const rows = new Map((await this.configs.lockOrCreate([...new Set(batch.map((r) => r.link.gatewayId))], m)).map((r) => [r.gateway_id, r]));
-        const changes = new Map<string, ConfigReportChange>();
-        const refused: { link: FrameLink; report: ConfigReport; desired: number }[] = [];
-        const outcomes: string[] = [];
-        for (const { link, report } of batch) {
-          const row = rows.get(link.gatewayId);
-          if (!row) continue; // the gateway was deleted meanwhile
-          const outcome = judgeReport(row, report);
-          outcomes.push('ahead' in outcome ? 'ahead' : 'ignored' in outcome ? 'ignored' : report.status);
-          if ('ahead' in outcome) refused.push({ link, report, desired: row.desired_version });
-          else if ('change' in outcome) {
-            changes.set(row.gateway_id, outcome.change);
-            rows.set(row.gateway_id, { ...row, ...outcome.change });
-          }
+  /** One batch (ReportQueue): judged against the rows as locked and written in one transaction, then answered. */
+  private async writeReports(batch: { link: FrameLink; report: ConfigReport }[]): Promise<void> {
+    const { ahead, outcomes } = await this.transactions.run(async (m) => {
+      const rows = new Map((await this.configs.lockOrCreate([...new Set(batch.map((r) => r.link.gatewayId))], m)).map((r) => [r.gateway_id, r]));
+      const changes = new Map<string, ConfigReportChange>();
+      const refused: { link: FrameLink; report: ConfigReport; desired: number }[] = [];
+      const judged: string[] = [];
+      for (const { link, report } of batch) {
+        const row = rows.get(link.gatewayId);
+        if (!row) continue; // the gateway was deleted meanwhile
+        const outcome = judgeReport(row, report);
+        judged.push('ahead' in outcome ? 'ahead' : 'ignored' in outcome ? 'ignored' : report.status);
+        if ('ahead' in outcome) refused.push({ link, report, desired: row.desired_version });
+        else if ('change' in outcome) {
+          changes.set(row.gateway_id, outcome.change);
+          rows.set(row.gateway_id, { ...row, ...outcome.change });
         }
-        if (changes.size) await this.configs.applyReports([...changes.values()], m);
-        return { refused, outcomes };
-      });
-    } catch (e) {
-      // The database is away or busy: kept for the next run. Anything else would fail again the
-      // same way and hold up every report behind it: dropped (the gateways send again after a reconnect).
-      if (!isDatabaseUnavailable(e)) {
-        this.logger.error({ err: e }, `dropped ${batch.length} configuration report(s) that could not be written`);
-        return;
       }
-      this.reports = [...batch, ...this.reports];
-      throw e;
-    }
-    const ahead = judged.refused;
-    judged.outcomes.forEach((outcome) => this.metrics.configReports.inc({ outcome }));
+      if (changes.size) await this.configs.applyReports([...changes.values()], m);
+      return { ahead: refused, outcomes: judged };
+    });
+    outcomes.forEach((outcome) => this.metrics.configReports.inc({ outcome }));
     const refused = new Set(ahead.map((a) => a.report));
     for (const { link, report } of batch) {
       const target = this.targets.get(link.gatewayId);
@@ -169,6 +146,5 @@ export class ConfigDelivery implements OnModuleInit, OnApplicationShutdown {
     for (const { link, report, desired } of ahead) {
       link.sendError(`Configuration version ${report.version} is ahead of the desired version ${desired}`, [{ field: 'version', message: `must be at most ${desired}` }]);
     }
-    if (this.reports.length > 0) void this.writes.runNow();
   }
 }

@@ -1,4 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { newerConnection } from '../common/frame-link';
 import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/config';
 import { Metrics } from '../metrics/metrics';
@@ -7,8 +8,6 @@ import { Signal, SignalBus } from '../signals/signal-bus';
 import { TelemetryIngest } from '../telemetry/telemetry-ingest.service';
 import type { GatewaySession, LiveConnection } from './live-connection';
 
-/** Sequence numbers are bigints in text form: compare them as numbers. */
-const newer = (a: string, b: string) => BigInt(a) > BigInt(b);
 
 /**
  * The gateway connections that live on this instance, one per gateway. Enforces "newest
@@ -54,7 +53,7 @@ export class ConnectionRegistry implements OnModuleInit, BeforeApplicationShutdo
       return false;
     }
     const existing = this.byGateway.get(gatewayId);
-    if (existing && !newer(seq, existing.session.seq)) {
+    if (existing && !newerConnection(seq, existing.session.seq)) {
       void connection.end('replaced');
       return false;
     }
@@ -104,7 +103,7 @@ export class ConnectionRegistry implements OnModuleInit, BeforeApplicationShutdo
   /** A connection of this gateway was claimed (here or elsewhere): an older one here ends. */
   private replaceIfOlder(gatewayId: string, seq: string): void {
     const local = this.byGateway.get(gatewayId);
-    if (local && newer(seq, local.session.seq)) void local.end('replaced');
+    if (local && newerConnection(seq, local.session.seq)) void local.end('replaced');
   }
 
   /** Re-reads the state of every local gateway: catches signals missed while LISTEN was down. Throws when the database does not answer. */
@@ -118,7 +117,7 @@ export class ConnectionRegistry implements OnModuleInit, BeforeApplicationShutdo
       const row = state.get(id);
       if (!row) void local.end('deleted');
       else if (row.status === 'disabled') void local.end('disabled');
-      else if (row.seq !== null && newer(row.seq, local.session.seq)) void local.end('replaced');
+      else if (row.seq !== null && newerConnection(row.seq, local.session.seq)) void local.end('replaced');
     }
   }
 
