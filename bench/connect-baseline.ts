@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const db = new Client({ connectionString: process.env.DATABASE_URL });
   await db.connect();
   try {
-    const { rows } = await db.query<{ id: string; key_hash: string }>('SELECT id, key_hash FROM gateways WHERE key_hash IS NOT NULL');
+    const { rows } = await db.query<{ id: string; key_hash: string }>(`SELECT gateway_id AS id, key_hash FROM gateway_keys WHERE state = 'active'`);
     for (const r of rows) keyHashes.set(r.id, r.key_hash.trim());
   } finally {
     await db.end();

@@ -4,6 +4,7 @@ import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthModule } from './auth/auth.module';
 import { CamerasModule } from './cameras/cameras.module';
 import { CommandsModule } from './commands/commands.module';
+import { CredentialsModule } from './credentials/credentials.module';
 import { GatewayConfigModule } from './gateway-config/gateway-config.module';
 import { InstanceIdentity } from './common/instance-identity';
 import { createRootLogger } from './common/request-logger';
@@ -56,6 +57,7 @@ export class AppModule {
         EventsModule,
         WebhooksModule,
         PairingModule,
+        CredentialsModule,
         TelemetryModule,
         PresenceModule,
         CommandsModule,

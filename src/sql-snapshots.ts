@@ -5,6 +5,9 @@ import { DataSource, DataSourceOptions, Logger as OrmLogger } from 'typeorm';
 import { ApiKeysRepository } from './auth/api-keys.repository';
 import { CamerasRepository } from './cameras/cameras.repository';
 import { CommandsRepository } from './commands/commands.repository';
+import { GatewayKeysRepository } from './credentials/gateway-keys.repository';
+import { KeyRotationsRepository } from './credentials/key-rotations.repository';
+import { ReplacementsRepository } from './credentials/replacements.repository';
 import { EventLogRepository } from './events/event-log.repository';
 import { GatewayConfigRepository } from './gateway-config/gateway-config.repository';
 import { ENTITIES } from './data-source';
@@ -26,6 +29,9 @@ export const SQL_SNAPSHOTS: { repository: Type; file: string }[] = [
   { repository: ApiKeysRepository, file: 'src/auth/api-keys.repository.sql' },
   { repository: CamerasRepository, file: 'src/cameras/cameras.repository.sql' },
   { repository: CommandsRepository, file: 'src/commands/commands.repository.sql' },
+  { repository: GatewayKeysRepository, file: 'src/credentials/gateway-keys.repository.sql' },
+  { repository: KeyRotationsRepository, file: 'src/credentials/key-rotations.repository.sql' },
+  { repository: ReplacementsRepository, file: 'src/credentials/replacements.repository.sql' },
   { repository: EventLogRepository, file: 'src/events/event-log.repository.sql' },
   { repository: GatewayConfigRepository, file: 'src/gateway-config/gateway-config.repository.sql' },
   { repository: GatewaysRepository, file: 'src/gateways/gateways.repository.sql' },

@@ -23,7 +23,7 @@ describe('DELETE /api/v1/gateways/{id}', () => {
     const [{ n }] = await t.dataSource.query('SELECT count(*)::int AS n FROM pairing_codes WHERE gateway_id = $1', [id]);
     expect(n).toBe(0);
     if (apiKey) {
-      const [{ keys }] = await t.dataSource.query('SELECT count(*)::int AS keys FROM gateways WHERE key_hash = $1', [sha256(apiKey)]);
+      const [{ keys }] = await t.dataSource.query('SELECT count(*)::int AS keys FROM gateway_keys WHERE key_hash = $1', [sha256(apiKey)]);
       expect(keys).toBe(0);
       const refused = await connectGateway(t.baseUrl, id, apiKey).then(
         (s) => (s.ws.close(), 101),

@@ -50,7 +50,7 @@ describe('pairing', () => {
     expect(res.body.org_id).toBe(t.orgId);
     expect(res.body.api_key).toMatch(/^gw_[A-Za-z0-9_-]{40,}$/);
     expect(res.body.ice_servers).toEqual([]);
-    const [row] = await t.dataSource.query('SELECT key_hash FROM gateways WHERE id = $1', [issued.id]);
+    const [row] = await t.dataSource.query(`SELECT key_hash FROM gateway_keys WHERE gateway_id = $1 AND state = 'active'`, [issued.id]);
     expect(row.key_hash).toBe(createHash('sha256').update(res.body.api_key).digest('hex'));
     const gw = await t.http().get(`/api/v1/gateways/${issued.id}`).set(bearer(t.adminKey)).expect(200);
     // The operator's name wins over the self-reported one; version and local_ip are shown.

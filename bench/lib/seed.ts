@@ -76,10 +76,11 @@ export async function seedPairedGateways(databaseUrl: string, org: OrgRef, count
     for (let i = 0; i < keys.length; i += 5000) {
       const hashes = keys.slice(i, i + 5000).map(sha256);
       const { rows } = await c.query<{ id: string; key_hash: string }>(
-        `INSERT INTO gateways (org_id, site_id, name, status, version, local_ip, key_hash, paired_at)
-         SELECT $1, $2, 'ws bench gateway ' || ($4::int + n), 'offline', 'sim-1.0', '192.0.2.10', h, now()
-           FROM unnest($3::text[]) WITH ORDINALITY AS t(h, n)
-         RETURNING id, key_hash`,
+        `WITH k AS MATERIALIZED (SELECT gen_random_uuid() AS id, h, n FROM unnest($3::text[]) WITH ORDINALITY AS t(h, n)),
+              g AS (INSERT INTO gateways (id, org_id, site_id, name, status, version, local_ip, paired_at)
+                    SELECT k.id, $1, $2, 'ws bench gateway ' || ($4::int + k.n), 'offline', 'sim-1.0', '192.0.2.10', now() FROM k ORDER BY k.n),
+              keys AS (INSERT INTO gateway_keys (org_id, gateway_id, key_hash, state) SELECT $1, k.id, k.h, 'active' FROM k)
+         SELECT k.id, k.h AS key_hash FROM k ORDER BY k.n`,
         [org.orgId, org.siteId, hashes, i],
       );
       for (const r of rows) out.push({ id: r.id, apiKey: byHash.get(r.key_hash.trim())! });

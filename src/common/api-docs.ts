@@ -1,5 +1,5 @@
 import { applyDecorators, Type } from '@nestjs/common';
-import { ApiExtension, ApiOperation, ApiProperty, ApiResponse } from '@nestjs/swagger';
+import { ApiExtension, ApiExtraModels, ApiOperation, ApiProperty, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ERROR_STATUS, ErrorCode } from './api-error';
 
 /** A uuid as the API reads and writes it: 36 characters, `IsUUID('all')` / ParseUUIDPipe on input. */
@@ -78,6 +78,8 @@ export interface EndpointDoc {
   /** A second success response (an idempotent replay answered 200 where a new object is 201). */
   alsoStatus?: { status: 200; description: string };
   type?: Type<unknown>;
+  /** The success body is a JSON array of `type`, of at most this many items. */
+  arrayOf?: { maxItems: number };
   responseDescription?: string;
   example?: unknown;
   /** Every error the operation can answer with, and what it means here. */
@@ -105,13 +107,20 @@ const RETRY_AFTER = {
  * schema of its code. Who may call it is documented by @Authenticated/@Public.
  */
 export function ApiEndpoint(doc: EndpointDoc): MethodDecorator {
+  const body =
+    doc.type && doc.arrayOf
+      ? { schema: { type: 'array' as const, maxItems: doc.arrayOf.maxItems, items: { $ref: getSchemaPath(doc.type) } } }
+      : doc.type
+        ? { type: doc.type }
+        : {};
   const decorators: MethodDecorator[] = [
     ApiOperation({ operationId: doc.operationId, summary: doc.summary, description: doc.description }),
     ApiExtension('x-since', doc.since),
+    ...(doc.type && doc.arrayOf ? [ApiExtraModels(doc.type) as MethodDecorator] : []),
     ApiResponse({
       status: doc.status,
       description: doc.responseDescription ?? (doc.status === 204 ? 'Empty body.' : 'Success'),
-      ...(doc.type ? { type: doc.type } : {}),
+      ...body,
       ...(doc.example !== undefined ? { example: doc.example } : {}),
       ...(doc.headers ? { headers: doc.headers } : {}),
     }),

@@ -19,7 +19,9 @@ export const CAMERA_STATUS_TYPE = 'camera.recording_status_changed';
 export const COMMAND_EVENT_TYPES = ['command.succeeded', 'command.failed', 'command.rejected', 'command.expired', 'command.canceled', 'command.timed_out'] as const;
 /** A gateway's configuration (v1.3), recorded by the GatewayConfigs migration's trigger. */
 export const CONFIG_EVENT_TYPES = ['gateway.config_changed', 'gateway.config_applied', 'gateway.config_rejected'] as const;
-export const EVENT_TYPES = [...GATEWAY_STATE_TYPES, 'gateway.updated', 'gateway.rebooted', CAMERA_STATUS_TYPE, ...COMMAND_EVENT_TYPES, ...CONFIG_EVENT_TYPES] as const;
+/** A gateway's keys (v1.3), recorded by the GatewayCredentials migration's triggers. */
+export const CREDENTIAL_EVENT_TYPES = ['gateway.key_rotated', 'gateway.retired_key_used', 'gateway.credential_conflict'] as const;
+export const EVENT_TYPES = [...GATEWAY_STATE_TYPES, 'gateway.updated', 'gateway.rebooted', CAMERA_STATUS_TYPE, ...COMMAND_EVENT_TYPES, ...CONFIG_EVENT_TYPES, ...CREDENTIAL_EVENT_TYPES] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** An event as the API shows it (seq as text: a bigint). */

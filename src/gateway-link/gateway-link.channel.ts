@@ -6,6 +6,8 @@ import { CommandDelivery } from '../commands/command-delivery.service';
 import { validateAck, validateResultFrame } from '../commands/command-rules';
 import type { ErrorDetail } from '../common/api-error';
 import type { FrameLink } from '../common/frame-link';
+import { KeyRotationDelivery } from '../credentials/key-rotation-delivery.service';
+import { validateRotateKeyAck } from '../credentials/rotation-frames';
 import { ConfigDelivery } from '../gateway-config/config-delivery.service';
 import { validateReport } from '../gateway-config/config-rules';
 import { PeriodicTask } from '../common/periodic-task';
@@ -33,6 +35,8 @@ const invalid = (event: string, result: Validated<unknown> & { ok: false }): Err
 class SocketConnection implements LiveConnection, FrameLink {
   /** Answered the last ping. */
   alive = true;
+  /** The boot id of its last `session` frame. */
+  bootId: string | null = null;
   /** The service ended the connection (a shutdown, a replacement, a disable, a dead peer). */
   private endedByService = false;
   private readonly closed: Promise<void>;
@@ -97,8 +101,9 @@ class SocketConnection implements LiveConnection, FrameLink {
  * session as the connection's third argument; here each socket is registered with presence,
  * greeted, kept alive with pings, and its heartbeat/telemetry/session frames are validated and
  * handed to the ingest (a telemetry or session frame is also a heartbeat). A session, and the
- * command_ack/command_result and config_report frames (v1.3), also go to CommandDelivery and
- * ConfigDelivery, which own commands and configuration.
+ * command_ack/command_result, config_report and rotate_key_ack frames (v1.3), also go to
+ * CommandDelivery, ConfigDelivery and KeyRotationDelivery, which own commands, configuration and
+ * key rotations.
  */
 @WebSocketGateway({ path: GATEWAY_WS_PATH })
 export class GatewayLinkChannel implements OnGatewayConnection, OnGatewayDisconnect, OnModuleInit, OnModuleDestroy {
@@ -112,6 +117,7 @@ export class GatewayLinkChannel implements OnGatewayConnection, OnGatewayDisconn
     private readonly ingest: TelemetryIngest,
     private readonly commands: CommandDelivery,
     private readonly configs: ConfigDelivery,
+    private readonly rotations: KeyRotationDelivery,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
   ) {
@@ -150,6 +156,7 @@ export class GatewayLinkChannel implements OnGatewayConnection, OnGatewayDisconn
     this.registry.remove(connection, closedByGateway);
     this.commands.detached(connection);
     this.configs.detached(connection);
+    this.rotations.detached(connection);
   }
 
   @SubscribeMessage('heartbeat')
@@ -177,9 +184,21 @@ export class GatewayLinkChannel implements OnGatewayConnection, OnGatewayDisconn
     if (!result.ok) return invalid('session', result);
     const connection = this.connections.get(ws);
     if (!connection) return undefined;
+    connection.bootId = result.value.boot_id;
     this.ingest.record(connection.gatewayId, connection.seq, undefined, result.value);
     this.commands.sessionStarted(connection, result.value);
     this.configs.sessionStarted(connection, result.value);
+    this.rotations.sessionStarted({ link: connection, keyId: connection.session.keyId }, result.value);
+    return undefined;
+  }
+
+  /** The gateway stored the key of a rotation (v1.3). */
+  @SubscribeMessage('rotate_key_ack')
+  rotateKeyAck(@ConnectedSocket() ws: WebSocket, @MessageBody() data: unknown): ErrorFrame | undefined {
+    const result = validateRotateKeyAck(data);
+    if (!result.ok) return invalid('rotate_key_ack', result);
+    const connection = this.connections.get(ws);
+    if (connection) this.rotations.acknowledged(connection, result.value);
     return undefined;
   }
 

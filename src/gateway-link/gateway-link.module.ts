@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CommandsModule } from '../commands/commands.module';
+import { CredentialsModule } from '../credentials/credentials.module';
 import { GatewayConfigModule } from '../gateway-config/gateway-config.module';
 import { GatewaysModule } from '../gateways/gateways.module';
 import { PresenceModule } from '../presence/presence.module';
@@ -9,7 +10,7 @@ import { UpgradeAuthService } from './upgrade-auth.service';
 
 /** The gateway's WebSocket: upgrade auth, frames, close codes (GatewayLinkAdapter is installed by app.factory.ts). */
 @Module({
-  imports: [GatewaysModule, PresenceModule, TelemetryModule, CommandsModule, GatewayConfigModule],
+  imports: [GatewaysModule, PresenceModule, TelemetryModule, CommandsModule, GatewayConfigModule, CredentialsModule],
   providers: [UpgradeAuthService, GatewayLinkChannel],
 })
 export class GatewayLinkModule {}

@@ -31,11 +31,6 @@ export class Gateway extends OrgOwnedEntity {
   @Column({ name: 'local_ip', type: 'varchar', length: 64, nullable: true })
   localIp: string | null;
 
-  /** SHA-256 of the gateway's `gw_` key; null until paired. */
-  @Index('UQ_gateways_key_hash', { unique: true })
-  @Column({ name: 'key_hash', type: 'char', length: 64, nullable: true })
-  keyHash: string | null;
-
   /**
    * Sequence number of the gateway's newest WebSocket connection (from gateway_connection_seq):
    * of two connections the higher number wins, on whichever instances they live.
@@ -46,6 +41,10 @@ export class Gateway extends OrgOwnedEntity {
   /** The instance (service_instances.id) that holds that newest connection. */
   @Column({ name: 'connection_instance', type: 'uuid', nullable: true })
   connectionInstance: string | null;
+
+  /** The key (gateway_keys.id) that newest connection authenticated with: it ends when that key stops being usable. */
+  @Column({ name: 'connection_key_id', type: 'uuid', nullable: true })
+  connectionKeyId: string | null;
 
   @Column({ name: 'paired_at', type: 'timestamptz', nullable: true })
   pairedAt: Date | null;

@@ -95,12 +95,17 @@ export const SQL_TELEMETRY_SNAPSHOT = `
 export const SQL_INSERT_REGISTERED_GATEWAY = `
   INSERT INTO gateways (org_id, site_id, name, status) VALUES ($1, $2, $3, 'registered') RETURNING id`;
 
-/** $1 gateway id, $2 key hash, $3 self-reported name, $4 version, $5 local ip. */
+/**
+ * $1 gateway id, $2 self-reported name, $3 version, $4 local ip. A registered gateway is offline
+ * until it connects; one paired again (v1.3) keeps its status until its connection ends.
+ * Returns the org: the gateway's new key is issued in the same transaction, after this lock.
+ */
 export const SQL_PAIR_GATEWAY = `
   UPDATE gateways
-     SET key_hash = $2, status = 'offline', paired_at = now(), updated_at = now(),
-         name = COALESCE(NULLIF(name, ''), $3), version = $4, local_ip = $5
-   WHERE id = $1`;
+     SET status = CASE WHEN status = 'registered' THEN 'offline' ELSE status END, paired_at = now(), updated_at = now(),
+         name = COALESCE(NULLIF(name, ''), $2), version = $3, local_ip = $4
+   WHERE id = $1
+  RETURNING org_id`;
 
 /** $1 org id: active codes (unredeemed, unexpired, gateway not disabled) and seconds until the first expires. */
 export const SQL_ACTIVE_CODES = `

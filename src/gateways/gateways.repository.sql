@@ -23,7 +23,7 @@ WHERE g.id = $1 AND g.org_id = $2 FOR NO KEY UPDATE OF g;
 SELECT id FROM gateways WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE;
 
 -- GatewaysRepository.lockForUpdate
-SELECT "Gateway"."id" AS "Gateway_id", "Gateway"."org_id" AS "Gateway_org_id", "Gateway"."created_at" AS "Gateway_created_at", "Gateway"."site_id" AS "Gateway_site_id", "Gateway"."name" AS "Gateway_name", "Gateway"."status" AS "Gateway_status", "Gateway"."version" AS "Gateway_version", "Gateway"."local_ip" AS "Gateway_local_ip", "Gateway"."key_hash" AS "Gateway_key_hash", "Gateway"."connection_seq" AS "Gateway_connection_seq", "Gateway"."connection_instance" AS "Gateway_connection_instance", "Gateway"."paired_at" AS "Gateway_paired_at", "Gateway"."updated_at" AS "Gateway_updated_at" FROM "gateways" "Gateway" WHERE (("Gateway"."id" = $1) AND ("Gateway"."org_id" = $2)) LIMIT 1 FOR UPDATE;
+SELECT "Gateway"."id" AS "Gateway_id", "Gateway"."org_id" AS "Gateway_org_id", "Gateway"."created_at" AS "Gateway_created_at", "Gateway"."site_id" AS "Gateway_site_id", "Gateway"."name" AS "Gateway_name", "Gateway"."status" AS "Gateway_status", "Gateway"."version" AS "Gateway_version", "Gateway"."local_ip" AS "Gateway_local_ip", "Gateway"."connection_seq" AS "Gateway_connection_seq", "Gateway"."connection_instance" AS "Gateway_connection_instance", "Gateway"."connection_key_id" AS "Gateway_connection_key_id", "Gateway"."paired_at" AS "Gateway_paired_at", "Gateway"."updated_at" AS "Gateway_updated_at" FROM "gateways" "Gateway" WHERE (("Gateway"."id" = $1) AND ("Gateway"."org_id" = $2)) LIMIT 1 FOR UPDATE;
 
 -- GatewaysRepository.update
 UPDATE "gateways" SET "name" = $1, "site_id" = $2, "status" = $3, "updated_at" = CURRENT_TIMESTAMP WHERE "id" = $4;
@@ -36,43 +36,54 @@ INSERT INTO gateways (org_id, site_id, name, status) VALUES ($1, $2, $3, 'regist
 
 -- GatewaysRepository.markPaired
 UPDATE gateways
-  SET key_hash = $2, status = 'offline', paired_at = now(), updated_at = now(),
-      name = COALESCE(NULLIF(name, ''), $3), version = $4, local_ip = $5
-WHERE id = $1;
+   SET status = CASE WHEN status = 'registered' THEN 'offline' ELSE status END, paired_at = now(), updated_at = now(),
+       name = COALESCE(NULLIF(name, ''), $2), version = $3, local_ip = $4
+ WHERE id = $1
+RETURNING org_id;
 
 -- GatewaysRepository.claimConnections
 WITH req AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(n int, "keyHash" text, "pathGatewayId" text)
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(n int, "keyHash" text, "pathGatewayId" text, peer text)
 ), owner AS (
-  SELECT req.n, g.id, g.key_hash, g.status FROM req JOIN gateways g ON g.key_hash = req."keyHash"
+  SELECT req.n, g.id, g.status, k.id AS key_id, k.key_hash, req.peer, g.id::text = req."pathGatewayId" AS of_path
+    FROM req JOIN gateway_keys k ON k.key_hash = req."keyHash" JOIN gateways g ON g.id = k.gateway_id
+   WHERE (k.state IN ('active', 'pending') OR (k.state = 'retiring' AND k.expires_at > now()))
 ), locked AS MATERIALIZED (
   SELECT g.id FROM gateways g
-   WHERE g.id IN (SELECT owner.id FROM owner JOIN req USING (n) WHERE owner.id::text = req."pathGatewayId" AND owner.status <> 'disabled')
+   WHERE g.id IN (SELECT owner.id FROM owner WHERE owner.of_path AND owner.status <> 'disabled')
      AND g.status <> 'disabled'
    ORDER BY g.id
      FOR NO KEY UPDATE SKIP LOCKED
 ), claimed AS (
-  UPDATE gateways g SET connection_seq = nextval('gateway_connection_seq'), connection_instance = $2
-    FROM locked
+  UPDATE gateways g SET connection_seq = nextval('gateway_connection_seq'), connection_instance = $2, connection_key_id = owner.key_id
+    FROM locked JOIN owner ON owner.id = locked.id AND owner.of_path
    WHERE g.id = locked.id
    RETURNING g.id, g.org_id, g.connection_seq
+), used AS (
+  UPDATE gateway_keys k
+     SET last_used_at = now(), last_peer_address = left(owner.peer, 64),
+         state = CASE WHEN k.state = 'pending' THEN 'active' ELSE k.state END
+    FROM claimed JOIN owner ON owner.id = claimed.id AND owner.of_path
+   WHERE k.id = owner.key_id
 ), announced AS (
   SELECT count(pg_notify($3, json_build_object('type', 'gateways.connected', 'connections', c.connections)::text)) AS signals
     FROM (SELECT json_agg(json_build_array(id, connection_seq::text)) AS connections
             FROM (SELECT id, connection_seq, (row_number() OVER () - 1) / 100 AS chunk FROM claimed) numbered
            GROUP BY chunk) c
 )
-SELECT req.n, owner.id AS owner_id, owner.key_hash, claimed.org_id, claimed.connection_seq::text AS seq,
-       (claimed.id IS NULL AND owner.status <> 'disabled' AND owner.id::text = req."pathGatewayId") AS busy,
+SELECT req.n, owner.id AS owner_id, owner.key_hash, owner.key_id, claimed.org_id, claimed.connection_seq::text AS seq,
+       (claimed.id IS NULL AND owner.status <> 'disabled' AND owner.of_path) AS busy,
        (owner.id IS NULL AND EXISTS (SELECT 1 FROM gateway_tombstones WHERE key_hash = req."keyHash")) AS deleted
   FROM req
   LEFT JOIN owner ON owner.n = req.n
-  LEFT JOIN claimed ON claimed.id = owner.id
+  LEFT JOIN claimed ON claimed.id = owner.id AND owner.of_path
   CROSS JOIN announced
  ORDER BY req.n;
 
 -- GatewaysRepository.connectionStates
-SELECT id, status, connection_seq::text AS seq FROM gateways WHERE id = ANY($1::uuid[]);
+SELECT g.id, g.status, g.connection_seq::text AS seq, (g.connection_key_id IS NULL OR COALESCE((k.state IN ('active', 'pending') OR (k.state = 'retiring' AND k.expires_at > now())), false)) AS key_usable
+ FROM gateways g LEFT JOIN gateway_keys k ON k.id = g.connection_key_id
+WHERE g.id = ANY($1::uuid[]);
 
 -- GatewaysRepository.markSilentOffline
 WITH change AS MATERIALIZED (SELECT set_config('novavms.change', '{"reason":"heartbeat_timeout"}', true) AS change), holder AS (

@@ -12,13 +12,17 @@ export interface ClaimRequest {
   keyHash: string;
   /** The gateway id of the upgrade's path, lower case. */
   pathGatewayId: string;
+  /** The client's address (recorded as the key's last_peer_address). */
+  peer: string;
 }
 
 /** What an upgrade learns from its key (see claimConnections). */
 export interface ConnectionClaim {
-  /** The gateway the key belongs to; null when no gateway has it. */
+  /** The gateway the key belongs to, when the key is usable; null when no gateway has such a key. */
   ownerId: string | null;
   ownerKeyHash: string | null;
+  /** The key (gateway_keys.id). */
+  keyId: string | null;
   /** Set when the connection was claimed: the key's gateway is the path's, and not disabled. */
   orgId: string | null;
   seq: string | null;
@@ -34,45 +38,59 @@ export interface ConnectionClaim {
 /** Connections announced per notification: each is about 50 bytes, a notification may carry 8,000. */
 const CONNECTIONS_PER_SIGNAL = 100;
 
+/** A key an upgrade may use: active, a rotation's pending key, or retiring within its grace. */
+const USABLE_KEY = `(k.state IN ('active', 'pending') OR (k.state = 'retiring' AND k.expires_at > now()))`;
+
 /**
- * $1 ClaimRequest[] as JSON (at most one per key hash), $2 this instance, $3 the signal
- * channel. For each request: the gateway that owns the key and, when it is the gateway of the
- * path and not disabled, the claim — the next sequence number and this instance as the holder
- * of its connection — and whether the key belonged to a gateway since deleted. Gateway rows are
- * locked in id order and a row locked by another statement is skipped (`busy`), never waited
- * for: a claim never waits on a flush or an API transaction, and cannot deadlock with one.
- * The claimed connections are announced to every instance (older connections of those gateways
- * end) as `gateways.connected` signals of up to 100 connections each, sent when the statement
- * commits.
+ * $1 ClaimRequest[] as JSON (at most one per path gateway id), $2 this instance, $3 the signal
+ * channel. For each request: the gateway whose usable key it is (gateway_keys) and, when it is
+ * the gateway of the path and not disabled, the claim — the next sequence number, this instance
+ * as the holder of its connection and the key it used — and whether the key belonged to a
+ * gateway since deleted. Gateway rows are locked in id order and a row locked by another
+ * statement is skipped (`busy`), never waited for: a claim never waits on a flush or an API
+ * transaction, and cannot deadlock with one. Every writer of a gateway's keys locks its gateway
+ * row first, so the key rows of the claimed gateways are free: the claim records on each key its
+ * use (last_used_at, the client's address) and makes a rotation's pending key active (the
+ * GatewayCredentials migration's trigger completes the rotation). The claimed connections are
+ * announced to every instance (older connections of those gateways end) as
+ * `gateways.connected` signals of up to 100 connections each, sent when the statement commits.
  */
 const SQL_CLAIM_CONNECTIONS = `
   WITH req AS (
-    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(n int, "keyHash" text, "pathGatewayId" text)
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(n int, "keyHash" text, "pathGatewayId" text, peer text)
   ), owner AS (
-    SELECT req.n, g.id, g.key_hash, g.status FROM req JOIN gateways g ON g.key_hash = req."keyHash"
+    SELECT req.n, g.id, g.status, k.id AS key_id, k.key_hash, req.peer, g.id::text = req."pathGatewayId" AS of_path
+      FROM req JOIN gateway_keys k ON k.key_hash = req."keyHash" JOIN gateways g ON g.id = k.gateway_id
+     WHERE ${USABLE_KEY}
   ), locked AS MATERIALIZED (
     SELECT g.id FROM gateways g
-     WHERE g.id IN (SELECT owner.id FROM owner JOIN req USING (n) WHERE owner.id::text = req."pathGatewayId" AND owner.status <> 'disabled')
+     WHERE g.id IN (SELECT owner.id FROM owner WHERE owner.of_path AND owner.status <> 'disabled')
        AND g.status <> 'disabled'
      ORDER BY g.id
        FOR NO KEY UPDATE SKIP LOCKED
   ), claimed AS (
-    UPDATE gateways g SET connection_seq = nextval('gateway_connection_seq'), connection_instance = $2
-      FROM locked
+    UPDATE gateways g SET connection_seq = nextval('gateway_connection_seq'), connection_instance = $2, connection_key_id = owner.key_id
+      FROM locked JOIN owner ON owner.id = locked.id AND owner.of_path
      WHERE g.id = locked.id
      RETURNING g.id, g.org_id, g.connection_seq
+  ), used AS (
+    UPDATE gateway_keys k
+       SET last_used_at = now(), last_peer_address = left(owner.peer, 64),
+           state = CASE WHEN k.state = 'pending' THEN 'active' ELSE k.state END
+      FROM claimed JOIN owner ON owner.id = claimed.id AND owner.of_path
+     WHERE k.id = owner.key_id
   ), announced AS (
     SELECT count(pg_notify($3, json_build_object('type', 'gateways.connected', 'connections', c.connections)::text)) AS signals
       FROM (SELECT json_agg(json_build_array(id, connection_seq::text)) AS connections
               FROM (SELECT id, connection_seq, (row_number() OVER () - 1) / ${CONNECTIONS_PER_SIGNAL} AS chunk FROM claimed) numbered
              GROUP BY chunk) c
   )
-  SELECT req.n, owner.id AS owner_id, owner.key_hash, claimed.org_id, claimed.connection_seq::text AS seq,
-         (claimed.id IS NULL AND owner.status <> 'disabled' AND owner.id::text = req."pathGatewayId") AS busy,
+  SELECT req.n, owner.id AS owner_id, owner.key_hash, owner.key_id, claimed.org_id, claimed.connection_seq::text AS seq,
+         (claimed.id IS NULL AND owner.status <> 'disabled' AND owner.of_path) AS busy,
          (owner.id IS NULL AND EXISTS (SELECT 1 FROM gateway_tombstones WHERE key_hash = req."keyHash")) AS deleted
     FROM req
     LEFT JOIN owner ON owner.n = req.n
-    LEFT JOIN claimed ON claimed.id = owner.id
+    LEFT JOIN claimed ON claimed.id = owner.id AND owner.of_path
     CROSS JOIN announced
    ORDER BY req.n`;
 
@@ -84,27 +102,6 @@ export interface ConnectionHolder {
   /** It has written nothing for OFFLINE_AFTER_S while the judge could reach the database. */
   dead: boolean;
 }
-
-/**
- * $1 key hash, $2 gateway id of the path, $3 this instance. The gateway that owns the key; when
- * it is the gateway of the path and not disabled, the connection claims the next sequence number
- * and this instance as its holder, and the gateway's live-state row is made if it has none; and
- * whether the key belonged to a gateway since deleted.
- */
-const SQL_CLAIM_CONNECTION = `
-  WITH owner AS (
-    SELECT id, key_hash FROM gateways WHERE key_hash = $1
-  ), claimed AS (
-    UPDATE gateways g SET connection_seq = nextval('gateway_connection_seq'), connection_instance = $3
-      FROM owner
-     WHERE g.id = owner.id AND owner.id::text = $2 AND g.status <> 'disabled'
-     RETURNING g.id, g.org_id, g.connection_seq
-  ), live_state AS (
-    INSERT INTO gateway_telemetry (gateway_id) SELECT id FROM claimed ON CONFLICT (gateway_id) DO NOTHING
-  )
-  SELECT owner.id AS owner_id, owner.key_hash, claimed.org_id, claimed.connection_seq::text AS seq,
-         EXISTS (SELECT 1 FROM gateway_tombstones WHERE key_hash = $1) AS deleted
-    FROM (SELECT 1) AS one LEFT JOIN owner ON true LEFT JOIN claimed ON true`;
 
 /**
  * $1 OFFLINE_AFTER_S, $2 the holders (ConnectionHolder[] as JSON), $3 most gateways to take. A gateway whose stored
@@ -202,26 +199,26 @@ export class GatewaysRepository {
     return row.id;
   }
 
-  /** Paired: its key hash is set and it is offline until it connects; its self-reported name is used only if it has none. */
-  @GenerateSql([SAMPLE_UUID, { keyHash: SAMPLE_HASH, name: null, version: '2026.04.12', localIp: '192.168.10.24' }, IN_TRANSACTION])
-  async markPaired(
-    id: string,
-    paired: { keyHash: string; name: string | null; version: string | null; localIp: string | null },
-    manager: EntityManager,
-  ): Promise<void> {
-    await this.sql.run(SQL_PAIR_GATEWAY, [id, paired.keyHash, paired.name, paired.version, paired.localIp], manager);
+  /**
+   * Paired (its key is issued by the caller, in the same transaction): a registered gateway is
+   * offline until it connects; its self-reported name is used only if it has none. Locks the row.
+   */
+  @GenerateSql([SAMPLE_UUID, { name: null, version: '2026.04.12', localIp: '192.168.10.24' }, IN_TRANSACTION])
+  async markPaired(id: string, paired: { name: string | null; version: string | null; localIp: string | null }, manager: EntityManager): Promise<void> {
+    await this.sql.run(SQL_PAIR_GATEWAY, [id, paired.name, paired.version, paired.localIp], manager);
   }
 
   /** Claims for many upgrades in one statement; the answers are in the order of `requests`. */
-  @GenerateSql([[{ keyHash: SAMPLE_HASH, pathGatewayId: SAMPLE_UUID }], SAMPLE_UUID, 'novavms_signals'])
+  @GenerateSql([[{ keyHash: SAMPLE_HASH, pathGatewayId: SAMPLE_UUID, peer: '198.51.100.7' }], SAMPLE_UUID, 'novavms_signals'])
   async claimConnections(requests: ClaimRequest[], instanceId: string, signalChannel: string): Promise<ConnectionClaim[]> {
-    const rows = await this.sql.rows<{ owner_id: string | null; key_hash: string | null; org_id: string | null; seq: string | null; busy: boolean | null; deleted: boolean }>(
+    const rows = await this.sql.rows<{ owner_id: string | null; key_hash: string | null; key_id: string | null; org_id: string | null; seq: string | null; busy: boolean | null; deleted: boolean }>(
       SQL_CLAIM_CONNECTIONS,
       [JSON.stringify(requests.map((r, n) => ({ n, ...r }))), instanceId, signalChannel],
     );
     return rows.map((row) => ({
       ownerId: row.owner_id,
       ownerKeyHash: row.key_hash,
+      keyId: row.key_id,
       orgId: row.org_id,
       seq: row.seq,
       busy: row.busy === true,
@@ -229,10 +226,15 @@ export class GatewaysRepository {
     }));
   }
 
-  /** Status and newest connection of each gateway that still exists. */
+  /** Status, newest connection and whether that connection's key is still usable, of each gateway that still exists. */
   @GenerateSql([[SAMPLE_UUID]])
-  connectionStates(ids: string[]): Promise<{ id: string; status: GatewayStatus; seq: string | null }[]> {
-    return this.sql.rows('SELECT id, status, connection_seq::text AS seq FROM gateways WHERE id = ANY($1::uuid[])', [ids]);
+  connectionStates(ids: string[]): Promise<{ id: string; status: GatewayStatus; seq: string | null; key_usable: boolean }[]> {
+    return this.sql.rows(
+      `SELECT g.id, g.status, g.connection_seq::text AS seq, (g.connection_key_id IS NULL OR COALESCE(${USABLE_KEY}, false)) AS key_usable
+         FROM gateways g LEFT JOIN gateway_keys k ON k.id = g.connection_key_id
+        WHERE g.id = ANY($1::uuid[])`,
+      [ids],
+    );
   }
 
   /** Returns how many gateways went offline (at most `limit`). */

@@ -8,7 +8,7 @@ export type Sample = () => number | Promise<number>;
 const SAMPLE_TIMEOUT_MS = 2000;
 
 /** Close codes kept as their own label value; any other code a peer sends is counted as "other". */
-const KNOWN_CLOSE_CODES = new Set([1000, 1001, 1005, 1006, 1008, 1009, 1011, 4403, 4404, 4409]);
+const KNOWN_CLOSE_CODES = new Set([1000, 1001, 1005, 1006, 1008, 1009, 1011, 4401, 4403, 4404, 4409]);
 
 export const closeCodeLabel = (code: number): string => (KNOWN_CLOSE_CODES.has(code) ? String(code) : 'other');
 
@@ -70,6 +70,11 @@ export class Metrics {
   readonly configsSent = new Counter({ name: 'novavms_configs_sent_total', help: 'Configuration documents this instance pushed to gateways', registers: [this.registry] });
   readonly configReports = new Counter({ name: 'novavms_config_reports_total', help: 'Configuration reports this instance wrote or refused, by outcome', labelNames: ['outcome'], registers: [this.registry] });
   readonly configTargets = this.sampled('novavms_config_targets', 'Gateways connected to this instance that declared config.v1');
+
+  // Gateway credentials (v1.3)
+  readonly keysSent = new Counter({ name: 'novavms_rotation_keys_sent_total', help: 'New keys of key rotations this instance sent to gateways (a resend draws a new key and counts again)', registers: [this.registry] });
+  readonly replacements = new Counter({ name: 'novavms_connection_replacements_total', help: 'Gateway connections this instance closed because a newer connection of the gateway replaced them (4409)', registers: [this.registry] });
+  readonly credentialConflicts = new Counter({ name: 'novavms_credential_conflicts_total', help: 'gateway.credential_conflict events this instance wrote (one key used by two boxes)', registers: [this.registry] });
 
   private defaults = false;
 

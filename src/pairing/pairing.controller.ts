@@ -5,7 +5,8 @@ import { Auth } from '../auth/auth.decorator';
 import type { AuthContext } from '../auth/auth-context';
 import { Authenticated, Public } from '../auth/authenticated.decorator';
 import { ClientAddress } from './client-address.decorator';
-import { GeneratePairingCodeDto, PairDto, PairingCodeResponse, PairResponse } from './dto/pairing.dto';
+import { GeneratePairingCodeDto, PairDto, PairingCodeResponse, PairResponse, RepairingCodeResponse } from './dto/pairing.dto';
+import { UuidParam } from '../common/uuid-param.decorator';
 import { PAIRING_DOCS } from './pairing.docs';
 import { PairingService } from './pairing.service';
 
@@ -20,6 +21,14 @@ export class PairingController {
   @ApiEndpoint(PAIRING_DOCS.generate)
   generate(@Auth() auth: AuthContext, @Body() dto: GeneratePairingCodeDto): Promise<PairingCodeResponse> {
     return this.pairing.generate(auth, dto);
+  }
+
+  @Post(':id/pairing-code')
+  @HttpCode(201)
+  @Authenticated({ role: 'operator' })
+  @ApiEndpoint(PAIRING_DOCS.reissue)
+  reissue(@Auth() auth: AuthContext, @UuidParam() id: string): Promise<RepairingCodeResponse> {
+    return this.pairing.reissue(auth, id);
   }
 
   @Post('pair')

@@ -1,5 +1,5 @@
 import { EndpointDoc } from '../common/api-docs';
-import { PairingCodeResponse, PairResponse } from './dto/pairing.dto';
+import { PairingCodeResponse, PairResponse, RepairingCodeResponse } from './dto/pairing.dto';
 
 const BASE = 'https://novavms.novalien.com';
 
@@ -75,6 +75,28 @@ export const PAIRING_DOCS = {
         label: 'Python SDK',
         source: 'paired = client.gateways.pair(\n    pairing_code="A7B3CX",\n    name="Acme Logistics — Warehouse A",\n    version="2026.04.12",\n    local_ip="192.168.10.24",\n)',
       },
+    ],
+  },
+  reissue: {
+    operationId: 'gateways_createPairingCode',
+    summary: 'Generate a code that pairs a gateway again',
+    description:
+      'A pairing code for an existing gateway (a replaced box, a lost or stolen key): POST /api/v1/gateways/pair with it returns a new key for the same gateway id, with its cameras, configuration and history, and revokes its keys before (a connection made with one closes with 4401). It counts toward the 5 active codes of the org and lives 10 minutes like any other. Not for a disabled gateway.',
+    since: '1.3',
+    status: 201,
+    type: RepairingCodeResponse,
+    example: { id: '8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', pairing_code: 'K4M7QZ', expires_at: '2026-04-21T14:30:00Z', status: 'offline' },
+    errors: {
+      validation_error: 'The id is not a uuid',
+      forbidden: 'A viewer key',
+      not_found: "Gateway not in caller's org, or beyond a site-scoped key's sites",
+      conflict: 'The gateway is disabled',
+      rate_limited: 'More than 5 active pairing codes',
+    },
+    codeSamples: [
+      { lang: 'Shell', label: 'curl', source: `curl -X POST -H "Authorization: Bearer sk_live_abc123" \\\n  ${BASE}/api/v1/gateways/8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c/pairing-code` },
+      { lang: 'JavaScript', label: 'JavaScript SDK', source: "const pairing = await novavms.gateways.createPairingCode('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c');" },
+      { lang: 'Python', label: 'Python SDK', source: 'pairing = client.gateways.create_pairing_code("8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c")' },
     ],
   },
 } satisfies Record<string, EndpointDoc>;

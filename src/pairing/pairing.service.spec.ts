@@ -4,7 +4,9 @@ import { hashKey } from '../auth/key-hash';
 import { ApiError } from '../common/api-error';
 import { loadConfig } from '../config/config';
 import type { Transactions } from '../database/transactions';
+import type { GatewayKeysRepository } from '../credentials/gateway-keys.repository';
 import type { GatewaysRepository } from '../gateways/gateways.repository';
+import type { SignalBus } from '../signals/signal-bus';
 import type { CodeForRedemption, PairingCodesRepository } from '../gateways/pairing-codes.repository';
 import type { OrgsRepository } from '../orgs/orgs.repository';
 import type { SitesService } from '../sites/sites.service';
@@ -41,6 +43,11 @@ function setup(env: Record<string, string> = {}) {
   };
   const sites = { requireWritableSite: jest.fn(async () => undefined) };
   const guesses = { guarded: jest.fn((_address: string, fn: () => Promise<unknown>) => fn()) };
+  const keys = {
+    revokeAll: jest.fn(async (): Promise<string[]> => []),
+    insertActive: jest.fn(async () => 'key-new'),
+  };
+  const bus = { publish: jest.fn(async () => undefined) };
   const service = new PairingService(
     transactions as unknown as Transactions,
     orgs as unknown as OrgsRepository,
@@ -49,8 +56,10 @@ function setup(env: Record<string, string> = {}) {
     sites as unknown as SitesService,
     loadConfig({ PAIRING_MAX_ACTIVE_CODES: '3', PAIRING_CODE_TTL_S: '120', ...env }),
     guesses as unknown as GuessLimiterService,
+    keys as unknown as GatewayKeysRepository,
+    bus as unknown as SignalBus,
   );
-  return { service, calls, manager, transactions, orgs, gateways, codes, sites, guesses };
+  return { service, calls, manager, transactions, orgs, gateways, codes, sites, guesses, keys, bus };
 }
 
 async function apiError(promise: Promise<unknown>): Promise<ApiError> {
@@ -175,12 +184,23 @@ describe('PairingService', () => {
       });
     }
 
-    it('redeems the code and pairs the gateway with the hash of the returned key', async () => {
-      const { service, codes, gateways, manager } = setup();
+    it('redeems the code and pairs the gateway with the hash of the returned key, revoking the keys before', async () => {
+      const { service, codes, gateways, keys, bus, manager } = setup();
       const res = await service.pair('203.0.113.9', { pairing_code: 'A7B3CX', name: 'Box', version: '2026.04.12', local_ip: '192.168.1.5' });
       expect(res).toEqual({ gateway_id: 'gw-1', org_id: ORG, api_key: expect.stringMatching(/^gw_[A-Za-z0-9_-]{43}$/), ice_servers: [] });
       expect(codes.redeem).toHaveBeenCalledWith('code-1', manager);
-      expect(gateways.markPaired).toHaveBeenCalledWith('gw-1', { keyHash: hashKey(res.api_key), name: 'Box', version: '2026.04.12', localIp: '192.168.1.5' }, manager);
+      expect(gateways.markPaired).toHaveBeenCalledWith('gw-1', { name: 'Box', version: '2026.04.12', localIp: '192.168.1.5' }, manager);
+      expect(keys.revokeAll).toHaveBeenCalledWith('gw-1', manager);
+      expect(keys.insertActive).toHaveBeenCalledWith(ORG, 'gw-1', hashKey(res.api_key), manager);
+      // A first pairing revoked nothing: no signal.
+      expect(bus.publish).not.toHaveBeenCalled();
+    });
+
+    it('pairing again announces the keys it revoked, so their connections close', async () => {
+      const { service, keys, bus } = setup();
+      keys.revokeAll.mockResolvedValueOnce(['key-old']);
+      await service.pair('203.0.113.9', { pairing_code: 'A7B3CX' });
+      expect(bus.publish).toHaveBeenCalledWith({ type: 'gateway.keysRevoked', gatewayId: 'gw-1', keyIds: ['key-old'] });
     });
 
     it('passes nulls for the optional self-report', async () => {

@@ -1,7 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuthContext } from '../auth/auth-context';
+import { canSeeSite } from '../auth/auth-context';
 import { GATEWAY_KEY_PREFIX, hashKey, newKey } from '../auth/key-hash';
+import { GatewayKeysRepository } from '../credentials/gateway-keys.repository';
 import { ApiError } from '../common/api-error';
 import { isoUtc } from '../common/time';
 import { AppConfig } from '../config/config';
@@ -10,9 +12,10 @@ import { Transactions } from '../database/transactions';
 import { GatewaysRepository } from '../gateways/gateways.repository';
 import { PairingCodesRepository } from '../gateways/pairing-codes.repository';
 import { OrgsRepository } from '../orgs/orgs.repository';
+import { SignalBus } from '../signals/signal-bus';
 import { SitesService } from '../sites/sites.service';
 import { GuessLimiterService } from './guess-limiter.service';
-import { GeneratePairingCodeDto, PairDto, PairingCodeResponse, PairResponse } from './dto/pairing.dto';
+import { GeneratePairingCodeDto, PairDto, PairingCodeResponse, PairResponse, RepairingCodeResponse } from './dto/pairing.dto';
 import { generatePairingCode, normalizePairingCode } from './pairing-code';
 import { iceServers } from './turn-credentials';
 
@@ -31,6 +34,8 @@ export class PairingService {
     private readonly sites: SitesService,
     private readonly config: AppConfig,
     private readonly guesses: GuessLimiterService,
+    private readonly keys: GatewayKeysRepository,
+    private readonly bus: SignalBus,
   ) {}
 
   /**
@@ -41,20 +46,45 @@ export class PairingService {
   async generate(auth: AuthContext, dto: GeneratePairingCodeDto): Promise<PairingCodeResponse> {
     await this.sites.requireWritableSite(auth, dto.site_id);
     const result = await this.transactions.run(async (m) => {
-      await this.orgs.lockForUpdate(auth.orgId, m);
-      const active = await this.codes.activeCodes(auth.orgId, m);
-      if (active.n >= this.config.PAIRING_MAX_ACTIVE_CODES) {
-        throw ApiError.rateLimited(
-          `This org already has ${active.n} active pairing codes (at most ${this.config.PAIRING_MAX_ACTIVE_CODES}); redeem one or wait for it to expire`,
-          active.firstExpiryS ?? 1,
-        );
-      }
+      await this.lockActiveCodes(auth, m);
       const gatewayId = await this.gateways.insertRegistered(auth.orgId, dto.site_id, dto.name, m);
       const code = await this.insertUniqueCode(m, auth.orgId, gatewayId);
       return { id: gatewayId, ...code };
     }, requestedBy(auth));
     this.logger.log(`org ${auth.orgId}: pairing code issued for new gateway ${result.id} (key ${auth.keyId})`);
     return { id: result.id, pairing_code: result.code, expires_at: isoUtc(result.expiresAt), status: 'registered' };
+  }
+
+  /**
+   * A code that pairs an existing gateway again (v1.3): the same id, cameras, configuration and
+   * history; redeeming it issues a new key and revokes the ones before. It counts toward the org's
+   * active codes like any other. Not for a disabled gateway (its codes cannot be redeemed).
+   */
+  async reissue(auth: AuthContext, gatewayId: string): Promise<RepairingCodeResponse> {
+    const result = await this.transactions.run(async (m) => {
+      await this.lockActiveCodes(auth, m);
+      const gateway = await this.gateways.lockForUpdate(gatewayId, auth.orgId, m);
+      if (!gateway || !canSeeSite(auth, gateway.siteId)) throw ApiError.notFound('Gateway');
+      if (gateway.status === 'disabled') throw new ApiError('conflict', 'The gateway is disabled: a code for it could not be redeemed; enable it first');
+      return { status: gateway.status, ...(await this.insertUniqueCode(m, auth.orgId, gateway.id)) };
+    }, requestedBy(auth));
+    this.logger.log(`org ${auth.orgId}: pairing code issued to pair gateway ${gatewayId} again (key ${auth.keyId})`);
+    return { id: gatewayId, pairing_code: result.code, expires_at: isoUtc(result.expiresAt), status: result.status };
+  }
+
+  /**
+   * The org row locked FOR UPDATE, so concurrent requests — on any instance — count active codes
+   * one at a time and the limit cannot be overshot; 429 when the org has its most.
+   */
+  private async lockActiveCodes(auth: AuthContext, m: EntityManager): Promise<void> {
+    await this.orgs.lockForUpdate(auth.orgId, m);
+    const active = await this.codes.activeCodes(auth.orgId, m);
+    if (active.n >= this.config.PAIRING_MAX_ACTIVE_CODES) {
+      throw ApiError.rateLimited(
+        `This org already has ${active.n} active pairing codes (at most ${this.config.PAIRING_MAX_ACTIVE_CODES}); redeem one or wait for it to expire`,
+        active.firstExpiryS ?? 1,
+      );
+    }
   }
 
   /**
@@ -85,10 +115,19 @@ export class PairingService {
       if (row.redeemed_at !== null) throw new ApiError('conflict', 'This pairing code has already been redeemed');
       if (row.expired) throw new ApiError('gone', 'This pairing code has expired; generate a new one');
       await this.codes.redeem(row.id, m);
-      await this.gateways.markPaired(row.gateway_id, { keyHash: hashKey(apiKey), name: dto.name ?? null, version: dto.version ?? null, localIp: dto.local_ip ?? null }, m);
-      return { gatewayId: row.gateway_id, orgId: row.org_id };
+      await this.gateways.markPaired(row.gateway_id, { name: dto.name ?? null, version: dto.version ?? null, localIp: dto.local_ip ?? null }, m);
+      // Paired again (v1.3): the keys before stop working, and a rotation in progress is canceled.
+      const revoked = await this.keys.revokeAll(row.gateway_id, m);
+      await this.keys.insertActive(row.org_id, row.gateway_id, hashKey(apiKey), m);
+      return { gatewayId: row.gateway_id, orgId: row.org_id, revoked };
     }, { reason: 'paired' });
-    this.logger.log(`org ${paired.orgId}: gateway ${paired.gatewayId} paired`);
+    this.logger.log(`org ${paired.orgId}: gateway ${paired.gatewayId} paired${paired.revoked.length ? ` again (${paired.revoked.length} key(s) before revoked)` : ''}`);
+    if (paired.revoked.length) {
+      // A connection made with a key before closes (4401); a lost signal is caught by every instance's resync.
+      await this.bus
+        .publish({ type: 'gateway.keysRevoked', gatewayId: paired.gatewayId, keyIds: paired.revoked })
+        .catch((e: unknown) => this.logger.warn(`could not publish gateway.keysRevoked: ${String(e)}`));
+    }
     return {
       gateway_id: paired.gatewayId,
       api_key: apiKey,

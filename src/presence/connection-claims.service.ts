@@ -33,8 +33,9 @@ const retryLater = (message: string) => new ApiError('service_unavailable', mess
  * key and announces the new connections to every instance. While a statement runs, the
  * upgrades that arrive meanwhile gather for the next one, so a storm of reconnections costs a
  * few statements, not one round trip (and one pool connection) per upgrade, and the pool never
- * decides who gets in. At most one claim per key goes into a statement (the next waits for the
- * one after), so the later of two upgrades of one gateway gets the higher sequence number.
+ * decides who gets in. At most one claim per gateway goes into a statement (the next waits for
+ * the one after), so the later of two upgrades of one gateway gets the higher sequence number,
+ * whichever of its keys each uses.
  *
  * A claim whose gateway row is locked by another statement is asked again 50 ms later; one not
  * made within 5 s, or asked while 30,000 wait, is answered 503 with Retry-After; a statement
@@ -75,17 +76,17 @@ export class ConnectionClaims implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  /** Takes what waits — one claim per key, at most MAX_CLAIMS_PER_STATEMENT — and claims it. */
+  /** Takes what waits — one claim per gateway of the path, at most MAX_CLAIMS_PER_STATEMENT — and claims it. */
   private async claimWaiting(): Promise<void> {
     const now = performance.now();
     const batch: Waiting[] = [];
     const rest: Waiting[] = [];
-    const keys = new Set<string>();
+    const gateways = new Set<string>();
     for (const w of this.queue) {
       if (w.abandoned()) w.reject(retryLater('The connection closed before it was accepted'));
       else if (now - w.askedAt > CLAIM_DEADLINE_MS) this.answer(w, retryLater('The connection could not be claimed in time; retry'), now);
-      else if (batch.length < MAX_CLAIMS_PER_STATEMENT && !keys.has(w.keyHash)) {
-        keys.add(w.keyHash);
+      else if (batch.length < MAX_CLAIMS_PER_STATEMENT && !gateways.has(w.pathGatewayId)) {
+        gateways.add(w.pathGatewayId);
         batch.push(w);
       } else rest.push(w);
     }
@@ -94,7 +95,7 @@ export class ConnectionClaims implements OnModuleInit, OnApplicationShutdown {
     let claims: ConnectionClaim[];
     try {
       claims = await this.gateways.claimConnections(
-        batch.map(({ keyHash, pathGatewayId }) => ({ keyHash, pathGatewayId })),
+        batch.map(({ keyHash, pathGatewayId, peer }) => ({ keyHash, pathGatewayId, peer })),
         this.instance.id,
         SIGNAL_CHANNEL,
       );

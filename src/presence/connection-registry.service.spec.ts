@@ -1,6 +1,8 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { Metrics } from '../metrics/metrics';
 import { loadConfig } from '../config/config';
+import type { ReplacementLog } from '../credentials/replacement-log.service';
+import type { Replacement } from '../credentials/replacements.repository';
 import type { GatewayStatus } from '../gateways/gateway.entity';
 import type { GatewaysRepository } from '../gateways/gateways.repository';
 import type { Signal, SignalBus } from '../signals/signal-bus';
@@ -26,16 +28,25 @@ function setup() {
     closed: jest.fn((gatewayId: string, seq: string) => void events.push(`closed ${gatewayId} ${seq}`)),
     flush: jest.fn(async () => void events.push('flush')),
   };
-  const gateways = { connectionStates: jest.fn(async (_ids: string[]): Promise<{ id: string; status: GatewayStatus; seq: string | null }[]> => []) };
-  const registry = new ConnectionRegistry(bus as unknown as SignalBus, ingest as unknown as TelemetryIngest, gateways as unknown as GatewaysRepository, loadConfig({}), new Metrics());
+  const gateways = { connectionStates: jest.fn(async (_ids: string[]): Promise<{ id: string; status: GatewayStatus; seq: string | null; key_usable: boolean }[]> => []) };
+  const replacements = { record: jest.fn((_r: Replacement) => undefined) };
+  const registry = new ConnectionRegistry(
+    bus as unknown as SignalBus,
+    ingest as unknown as TelemetryIngest,
+    gateways as unknown as GatewaysRepository,
+    replacements as unknown as ReplacementLog,
+    loadConfig({}),
+    new Metrics(),
+  );
   registry.onModuleInit();
-  const conn = (gatewayId: string, seq: string): FakeConnection => ({
-    session: { gatewayId, orgId: 'org-1', seq },
+  const conn = (gatewayId: string, seq: string, keyId = 'key-1'): FakeConnection => ({
+    session: { gatewayId, orgId: 'org-1', seq, keyId, peer: '192.0.2.1' },
+    bootId: null,
     end: jest.fn(async (reason: EndReason) => void events.push(`end ${gatewayId} ${seq} ${reason}`)),
   });
   const signal = (s: Signal) => listener!(s);
   const runResync = () => resync!();
-  return { registry, bus, ingest, gateways, conn, signal, runResync, events };
+  return { registry, bus, ingest, gateways, replacements, conn, signal, runResync, events };
 }
 
 describe('ConnectionRegistry', () => {
@@ -119,10 +130,10 @@ describe('ConnectionRegistry', () => {
     const unclaimed = t.conn('unclaimed', '5');
     for (const c of [deleted, disabled, superseded, current, unclaimed]) t.registry.add(c);
     t.gateways.connectionStates.mockResolvedValueOnce([
-      { id: 'disabled', status: 'disabled', seq: '2' },
-      { id: 'superseded', status: 'online', seq: '30' },
-      { id: 'current', status: 'online', seq: '4' },
-      { id: 'unclaimed', status: 'offline', seq: null },
+      { id: 'disabled', status: 'disabled', seq: '2', key_usable: true },
+      { id: 'superseded', status: 'online', seq: '30', key_usable: true },
+      { id: 'current', status: 'online', seq: '4', key_usable: true },
+      { id: 'unclaimed', status: 'offline', seq: null, key_usable: true },
     ]);
     await t.runResync();
     expect(t.gateways.connectionStates).toHaveBeenCalledWith(['deleted', 'disabled', 'superseded', 'current', 'unclaimed']);
@@ -131,6 +142,44 @@ describe('ConnectionRegistry', () => {
     expect(superseded.end.mock.calls).toEqual([['replaced']]);
     expect(current.end).not.toHaveBeenCalled();
     expect(unclaimed.end).not.toHaveBeenCalled();
+  });
+
+  it('resync ends a current connection whose key is no longer usable (a revocation signal missed, a grace over) with revoked', async () => {
+    const revoked = t.conn('revoked', '7');
+    const superseded = t.conn('superseded', '8');
+    t.registry.add(revoked);
+    t.registry.add(superseded);
+    t.gateways.connectionStates.mockResolvedValueOnce([
+      { id: 'revoked', status: 'online', seq: '7', key_usable: false },
+      // The newer connection's key says nothing about this one: it is replaced.
+      { id: 'superseded', status: 'online', seq: '9', key_usable: false },
+    ]);
+    await t.runResync();
+    expect(revoked.end.mock.calls).toEqual([['revoked']]);
+    expect(superseded.end.mock.calls).toEqual([['replaced']]);
+  });
+
+  it('gateway.keysRevoked ends the local connection only when it was made with one of those keys', () => {
+    const a = t.conn('a', '1', 'key-a');
+    const b = t.conn('b', '2', 'key-b-new');
+    t.registry.add(a);
+    t.registry.add(b);
+    t.signal({ type: 'gateway.keysRevoked', gatewayId: 'a', keyIds: ['key-a-old', 'key-a'] });
+    t.signal({ type: 'gateway.keysRevoked', gatewayId: 'b', keyIds: ['key-b-old'] });
+    expect(a.end.mock.calls).toEqual([['revoked']]);
+    expect(b.end).not.toHaveBeenCalled();
+  });
+
+  it('a replacement is recorded with who the replaced connection was and which connection replaced it', () => {
+    const older = { ...t.conn('gw', '9'), bootId: 'boot-1' };
+    t.registry.add(older);
+    t.signal({ type: 'gateways.connected', connections: [['gw', '11']] });
+    t.registry.add(t.conn('other', '3'));
+    t.registry.add(t.conn('other', '4'));
+    expect(t.replacements.record.mock.calls).toEqual([
+      [{ gatewayId: 'gw', replacedSeq: '9', bySeq: '11', peer: '192.0.2.1', bootId: 'boot-1' }],
+      [{ gatewayId: 'other', replacedSeq: '3', bySeq: '4', peer: '192.0.2.1', bootId: null }],
+    ]);
   });
 
   it('resync with no connections reads nothing', async () => {

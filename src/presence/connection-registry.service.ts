@@ -4,16 +4,18 @@ import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/config';
 import { Metrics } from '../metrics/metrics';
 import { GatewaysRepository } from '../gateways/gateways.repository';
+import { ReplacementLog } from '../credentials/replacement-log.service';
 import { Signal, SignalBus } from '../signals/signal-bus';
 import { TelemetryIngest } from '../telemetry/telemetry-ingest.service';
-import type { GatewaySession, LiveConnection } from './live-connection';
+import type { EndReason, GatewaySession, LiveConnection } from './live-connection';
 
 
 /**
  * The gateway connections that live on this instance, one per gateway. Enforces "newest
- * connection wins" across instances, ends connections on disable/delete signals from any
- * instance (and on what a resync finds, when signals were missed), and on shutdown ends every
- * connection and writes what was buffered.
+ * connection wins" across instances (each replacement is recorded for cloned-key detection,
+ * ReplacementLog), ends connections on disable/delete/key-revocation signals from any instance
+ * (and on what a resync finds, when signals were missed: a revoked key, or a retiring key past
+ * its grace), and on shutdown ends every connection and writes what was buffered.
  */
 @Injectable()
 export class ConnectionRegistry implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -28,6 +30,7 @@ export class ConnectionRegistry implements OnModuleInit, BeforeApplicationShutdo
     private readonly bus: SignalBus,
     private readonly ingest: TelemetryIngest,
     private readonly gateways: GatewaysRepository,
+    private readonly replacements: ReplacementLog,
     config: AppConfig,
     metrics: Metrics,
   ) {
@@ -59,7 +62,7 @@ export class ConnectionRegistry implements OnModuleInit, BeforeApplicationShutdo
     }
     this.byGateway.set(gatewayId, connection);
     this.known.add(connection);
-    if (existing) void existing.end('replaced');
+    if (existing) this.replace(existing, seq);
     this.logger.debug(`gateway ${gatewayId} connected (connection ${seq})`);
     return true;
   }
@@ -87,23 +90,42 @@ export class ConnectionRegistry implements OnModuleInit, BeforeApplicationShutdo
   }
 
   private onSignal(signal: Signal): void {
-    if (signal.type === 'apiKey.revoked' || signal.type === 'commands.queued' || signal.type === 'command.finished' || signal.type === 'config.changed') return;
-    if (signal.type === 'gateways.connected') {
-      for (const [gatewayId, seq] of signal.connections) this.replaceIfOlder(gatewayId, seq);
-      return;
+    switch (signal.type) {
+      case 'gateways.connected':
+        for (const [gatewayId, seq] of signal.connections) this.replaceIfOlder(gatewayId, seq);
+        return;
+      case 'gateway.connected':
+        return this.replaceIfOlder(signal.gatewayId, signal.seq);
+      case 'gateway.disconnect':
+        return this.endLocal(signal.gatewayId, signal.reason);
+      case 'gateway.keysRevoked': {
+        const local = this.byGateway.get(signal.gatewayId);
+        if (local && signal.keyIds.includes(local.session.keyId)) this.endLocal(signal.gatewayId, 'revoked');
+        return;
+      }
+      default:
+        return;
     }
-    if (signal.type === 'gateway.connected') return this.replaceIfOlder(signal.gatewayId, signal.seq);
-    const local = this.byGateway.get(signal.gatewayId);
-    if (local) {
-      this.logger.log(`ending the connection of gateway ${signal.gatewayId}: ${signal.reason}`);
-      void local.end(signal.reason);
-    }
+  }
+
+  private endLocal(gatewayId: string, reason: EndReason): void {
+    const local = this.byGateway.get(gatewayId);
+    if (!local) return;
+    this.logger.log(`ending the connection of gateway ${gatewayId}: ${reason}`);
+    void local.end(reason);
   }
 
   /** A connection of this gateway was claimed (here or elsewhere): an older one here ends. */
   private replaceIfOlder(gatewayId: string, seq: string): void {
     const local = this.byGateway.get(gatewayId);
-    if (local && newerConnection(seq, local.session.seq)) void local.end('replaced');
+    if (local && newerConnection(seq, local.session.seq)) this.replace(local, seq);
+  }
+
+  /** Ends a connection that connection `bySeq` replaces (4409), and tells cloned-key detection who it was. */
+  private replace(connection: LiveConnection, bySeq: string): void {
+    const { gatewayId, seq, peer } = connection.session;
+    this.replacements.record({ gatewayId, replacedSeq: seq, bySeq, peer, bootId: connection.bootId });
+    void connection.end('replaced');
   }
 
   /** Re-reads the state of every local gateway: catches signals missed while LISTEN was down. Throws when the database does not answer. */
@@ -117,7 +139,8 @@ export class ConnectionRegistry implements OnModuleInit, BeforeApplicationShutdo
       const row = state.get(id);
       if (!row) void local.end('deleted');
       else if (row.status === 'disabled') void local.end('disabled');
-      else if (row.seq !== null && newerConnection(row.seq, local.session.seq)) void local.end('replaced');
+      else if (row.seq !== null && newerConnection(row.seq, local.session.seq)) this.replace(local, row.seq);
+      else if (row.seq === local.session.seq && !row.key_usable) void local.end('revoked');
     }
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CredentialsModule } from '../credentials/credentials.module';
 import { GatewaysModule } from '../gateways/gateways.module';
 import { TelemetryModule } from '../telemetry/telemetry.module';
 import { ConnectionClaims } from './connection-claims.service';
@@ -7,7 +8,7 @@ import { LivenessService } from './liveness.service';
 
 /** One connection per gateway across instances (claimed in batches), and whether each gateway is online. */
 @Module({
-  imports: [GatewaysModule, TelemetryModule],
+  imports: [GatewaysModule, TelemetryModule, CredentialsModule],
   providers: [ConnectionRegistry, ConnectionClaims, LivenessService],
   exports: [ConnectionRegistry, ConnectionClaims],
 })

@@ -26,7 +26,11 @@ export type Signal =
   /** A command reached an end state: reads waiting for it answer (sent by the update's trigger, at commit). */
   | { type: 'command.finished'; commandId: string }
   /** These gateways' desired configuration changed: whoever holds their sockets pushes it (sent by the write's trigger, at commit). */
-  | { type: 'config.changed'; gatewayIds: string[] };
+  | { type: 'config.changed'; gatewayIds: string[] }
+  /** These keys of a gateway stopped being usable (revoked, or replaced by pairing again): a connection made with one closes (4401) wherever it lives. */
+  | { type: 'gateway.keysRevoked'; gatewayId: string; keyIds: string[] }
+  /** Key rotations were asked for these gateways: whoever holds their sockets sends the new keys. */
+  | { type: 'credentials.rotate'; gatewayIds: string[] };
 
 type Listener = (signal: Signal) => void;
 

@@ -59,11 +59,12 @@ describe('rolling restart of two instances with 1,000 gateways', () => {
     const keys = Array.from({ length: GATEWAYS }, () => `gw_${randomBytes(32).toString('base64url')}`);
     const ids: string[] = (
       await db.query(
-        `INSERT INTO gateways (org_id, site_id, name, status, key_hash, paired_at)
-         SELECT s.org_id, s.id, 'fleet ' || k.n, 'offline', k.hash, now()
-           FROM (SELECT org_id, id FROM sites ORDER BY created_at LIMIT 1) s,
-                unnest($1::text[]) WITH ORDINALITY AS k(hash, n)
-         ORDER BY k.n RETURNING id`,
+        `WITH s AS (SELECT org_id, id FROM sites ORDER BY created_at LIMIT 1),
+              k AS MATERIALIZED (SELECT gen_random_uuid() AS id, hash, n FROM unnest($1::text[]) WITH ORDINALITY AS k(hash, n)),
+              g AS (INSERT INTO gateways (id, org_id, site_id, name, status, paired_at)
+                    SELECT k.id, s.org_id, s.id, 'fleet ' || k.n, 'offline', now() FROM s, k ORDER BY k.n),
+              keys AS (INSERT INTO gateway_keys (org_id, gateway_id, key_hash, state) SELECT s.org_id, k.id, k.hash, 'active' FROM s, k)
+         SELECT k.id FROM k ORDER BY k.n`,
         [keys.map(sha256)],
       )
     ).rows.map((r: { id: string }) => r.id);

@@ -32,7 +32,12 @@ export async function gatewayRow(
   t: TestApp,
   gatewayId: string,
 ): Promise<{ status: string; name: string | null; site_id: string; key_hash: string | null } | undefined> {
-  const [row] = await t.dataSource.query('SELECT status, name, site_id, key_hash FROM gateways WHERE id = $1', [gatewayId]);
+  // key_hash: the gateway's active key (gateway_keys), null when it has none.
+  const [row] = await t.dataSource.query(
+    `SELECT g.status, g.name, g.site_id, (SELECT k.key_hash FROM gateway_keys k WHERE k.gateway_id = g.id AND k.state = 'active') AS key_hash
+       FROM gateways g WHERE g.id = $1`,
+    [gatewayId],
+  );
   return row;
 }
 

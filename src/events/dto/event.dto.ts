@@ -85,6 +85,13 @@ export class EventConfigProblem {
 }
 
 /** The data of an event: which members appear depends on the type (docs/events.md). */
+/** A connection in a credential conflict: who it was. */
+export class EventPeer {
+  @ApiProperty({ type: String, maxLength: 64, pattern: '\\S', example: '198.51.100.7', description: 'Its client address' }) peer_address: string;
+  @ApiProperty({ ...UUID, type: String, nullable: true, example: '3f9a6c2e-1b7d-4e5a-9c8f-2d4b6a8c0e1f', description: 'The boot id of its session; null when it sent none' })
+  boot_id: string | null;
+}
+
 export class EventData {
   @ApiPropertyOptional({ type: EventActor, description: 'The user key whose request caused the event' }) actor?: EventActor;
   @ApiPropertyOptional({ type: String, pattern: '^(registered|online|offline|disabled)$', maxLength: 10, nullable: true, description: 'Status events and gateway.deleted: the status before (registered, online, offline or disabled)', example: 'online' })
@@ -129,6 +136,15 @@ export class EventData {
     description: 'command.*: the command type (gateway.reboot, gateway.restart_service, camera.reboot, cameras.discover, network.probe)',
   })
   type?: string;
+  @ApiPropertyOptional({ ...UUID, description: 'gateway.key_rotated: the rotation' }) rotation_id?: string;
+  @ApiPropertyOptional({ ...UUID, description: 'gateway.key_rotated: the new active key; gateway.retired_key_used: the retiring key used' }) key_id?: string;
+  @ApiPropertyOptional({ ...UUID, type: String, nullable: true, description: 'gateway.key_rotated: the key before, now retiring (or revoked with a grace of 0)' }) previous_key_id?: string | null;
+  @ApiPropertyOptional({ ...TIMESTAMP, type: String, nullable: true, description: 'gateway.key_rotated, gateway.retired_key_used: when the retiring key stops working (null with a grace of 0)' })
+  retiring_until?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 64, pattern: '\\S', description: 'gateway.retired_key_used: the client address of the connection' }) peer_address?: string | null;
+  @ApiPropertyOptional({ type: () => [EventPeer], maxItems: 10, description: 'gateway.credential_conflict: the connections that replaced each other' }) peers?: EventPeer[];
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 3, maximum: 2_147_483_647, description: 'gateway.credential_conflict: replacements between different connections in the 10 minutes before' })
+  replacements?: number;
 }
 
 export class EventResponse {
@@ -152,7 +168,7 @@ export class EventResponse {
   @ApiProperty({
     type: EventData,
     description:
-      'By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated` carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`; `gateway.rebooted` carries `boot_id`, `previous_boot_id`, `firmware`; `command.*` carries `command_id`, `type`, `status`; `gateway.config_*` carries `version` (and `changed_paths`, or `errors`); `actor` when a user request caused the event',
+      'By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated` carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`; `gateway.rebooted` carries `boot_id`, `previous_boot_id`, `firmware`; `command.*` carries `command_id`, `type`, `status`; `gateway.config_*` carries `version` (and `changed_paths`, or `errors`); `gateway.key_rotated` carries `rotation_id`, `key_id`, `previous_key_id`, `retiring_until`; `gateway.retired_key_used` carries `key_id`, `peer_address`, `retiring_until`; `gateway.credential_conflict` carries `peers`, `replacements`; `actor` when a user request caused the event',
     example: { previous_status: 'online', reason: 'heartbeat_timeout' },
   })
   data: Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsIP, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
 import { CODE_ALPHABET } from '../pairing-code';
 import { LOCAL_IP, TIMESTAMP, UUID } from '../../common/api-docs';
@@ -26,6 +26,12 @@ export class PairingCodeResponse {
   pairing_code: string;
   @ApiProperty({ ...TIMESTAMP, example: '2026-04-21T14:30:00Z' }) expires_at: string;
   @ApiProperty({ enum: ['registered'], example: 'registered' }) status: 'registered';
+}
+
+/** A code that pairs an existing gateway again (v1.3). */
+export class RepairingCodeResponse extends OmitType(PairingCodeResponse, ['status'] as const) {
+  @ApiProperty({ enum: ['registered', 'online', 'offline'], example: 'offline', description: "The gateway's status now: pairing again keeps it, and revokes its keys" })
+  status: 'registered' | 'online' | 'offline';
 }
 
 /**
