@@ -4,18 +4,19 @@ import { apiTime } from '../gateways/gateway.sql';
 const SHOWN_STATE = `CASE WHEN k.state = 'retiring' AND k.expires_at <= now() THEN 'revoked' ELSE k.state END`;
 
 /**
- * $1 gateway id, $2 how many: its newest keys, listed oldest first, without a rotation's pending
- * key (not the gateway's until it is used).
+ * $1 gateway id, $2 how many: its newest keys, listed oldest first. A rotation's key is listed
+ * once the gateway has used it: before, pending, it is not the gateway's key, and revoked unused
+ * (its rotation canceled) it never was.
  */
 export const SQL_LIST_KEYS = `
-  SELECT id, state, ${apiTime('created_at', 'created_at')}, ${apiTime('last_used_at', 'last_used_at')}, last_peer_address, ${apiTime('expires_at', 'expires_at')}
-    FROM (SELECT k.id, ${SHOWN_STATE} AS state, k.created_at, k.last_used_at, k.last_peer_address,
-                 CASE WHEN k.state = 'retiring' AND k.expires_at > now() THEN k.expires_at END AS expires_at
+  SELECT id, state, ${apiTime('created', 'created_at')}, ${apiTime('used', 'last_used_at')}, last_peer_address, ${apiTime('expires', 'expires_at')}
+    FROM (SELECT k.id, ${SHOWN_STATE} AS state, k.created_at AS created, k.last_used_at AS used, k.last_peer_address,
+                 CASE WHEN k.state = 'retiring' AND k.expires_at > now() THEN k.expires_at END AS expires
             FROM gateway_keys k
-           WHERE k.gateway_id = $1 AND k.state <> 'pending'
+           WHERE k.gateway_id = $1 AND (k.rotation_id IS NULL OR k.last_used_at IS NOT NULL)
            ORDER BY k.created_at DESC, k.id DESC
            LIMIT $2) newest
-   ORDER BY created_at, id`;
+   ORDER BY created, id`;
 
 /**
  * $1 gateway id, whose row the caller's transaction has locked: every key of it that could still

@@ -2,12 +2,15 @@ import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Gateway } from '../gateways/gateway.entity';
 import { OrgOwnedEntity } from '../database/org-owned.entity';
 
-/** A 6-character code that lets one gateway claim its key once. */
+/**
+ * A 6-character code that lets one gateway claim a key once. A gateway paired again (v1.3) has
+ * had several; issuing one removes its codes not redeemed, so at most one is live.
+ */
 @Entity({ name: 'pairing_codes' })
 @Index('IDX_pairing_codes_code', ['code'])
 @Index('IDX_pairing_codes_org_active', ['orgId', 'expiresAt'], { where: 'redeemed_at IS NULL' })
 export class PairingCode extends OrgOwnedEntity {
-  @Index('UQ_pairing_codes_gateway', { unique: true })
+  @Index('IDX_pairing_codes_gateway')
   @Column({ name: 'gateway_id', type: 'uuid' })
   gatewayId: string;
 

@@ -46,7 +46,8 @@ export class PairingService {
   async generate(auth: AuthContext, dto: GeneratePairingCodeDto): Promise<PairingCodeResponse> {
     await this.sites.requireWritableSite(auth, dto.site_id);
     const result = await this.transactions.run(async (m) => {
-      await this.lockActiveCodes(auth, m);
+      await this.orgs.lockForUpdate(auth.orgId, m);
+      await this.requireCodeAvailable(auth, m);
       const gatewayId = await this.gateways.insertRegistered(auth.orgId, dto.site_id, dto.name, m);
       const code = await this.insertUniqueCode(m, auth.orgId, gatewayId);
       return { id: gatewayId, ...code };
@@ -62,10 +63,13 @@ export class PairingService {
    */
   async reissue(auth: AuthContext, gatewayId: string): Promise<RepairingCodeResponse> {
     const result = await this.transactions.run(async (m) => {
-      await this.lockActiveCodes(auth, m);
+      await this.orgs.lockForUpdate(auth.orgId, m);
       const gateway = await this.gateways.lockForUpdate(gatewayId, auth.orgId, m);
       if (!gateway || !canSeeSite(auth, gateway.siteId)) throw ApiError.notFound('Gateway');
       if (gateway.status === 'disabled') throw new ApiError('conflict', 'The gateway is disabled: a code for it could not be redeemed; enable it first');
+      // Only the newest code of a gateway is live: one asked again replaces it, and does not count twice.
+      await this.codes.deleteUnredeemedOf(gateway.id, m);
+      await this.requireCodeAvailable(auth, m);
       return { status: gateway.status, ...(await this.insertUniqueCode(m, auth.orgId, gateway.id)) };
     }, requestedBy(auth));
     this.logger.log(`org ${auth.orgId}: pairing code issued to pair gateway ${gatewayId} again (key ${auth.keyId})`);
@@ -73,11 +77,10 @@ export class PairingService {
   }
 
   /**
-   * The org row locked FOR UPDATE, so concurrent requests — on any instance — count active codes
-   * one at a time and the limit cannot be overshot; 429 when the org has its most.
+   * 429 when the org has its most active codes. The caller holds the org row FOR UPDATE, so
+   * concurrent requests — on any instance — count one at a time and the limit cannot be overshot.
    */
-  private async lockActiveCodes(auth: AuthContext, m: EntityManager): Promise<void> {
-    await this.orgs.lockForUpdate(auth.orgId, m);
+  private async requireCodeAvailable(auth: AuthContext, m: EntityManager): Promise<void> {
     const active = await this.codes.activeCodes(auth.orgId, m);
     if (active.n >= this.config.PAIRING_MAX_ACTIVE_CODES) {
       throw ApiError.rateLimited(

@@ -14,6 +14,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - Each connection made with a retiring key is a `gateway.retired_key_used` event.
  * - A gateway_credential_conflicts row written (at most one per gateway per 10 minutes) is a
  *   `gateway.credential_conflict` event.
+ * - pairing_codes.gateway_id is no longer unique: a gateway paired again has had several codes.
  * Instances of the release before this one claim connections against gateways.key_hash: from
  * this migration on they answer upgrades 503 until they are replaced.
  */
@@ -36,6 +37,9 @@ export class GatewayCredentials1796800000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "gateway_keys" ADD CONSTRAINT "FK_04abb2daf60dde523ab653c9ecb" FOREIGN KEY ("org_id") REFERENCES "orgs"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
     await queryRunner.query(`ALTER TABLE "gateway_keys" ADD CONSTRAINT "FK_f0d215f703a72a3306abc4b2017" FOREIGN KEY ("gateway_id") REFERENCES "gateways"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
 
+    // A gateway paired again has more than one code over its life.
+    await queryRunner.query(`DROP INDEX "public"."UQ_pairing_codes_gateway"`);
+    await queryRunner.query(`CREATE INDEX "IDX_pairing_codes_gateway" ON "pairing_codes" ("gateway_id") `);
     // Every paired gateway's key becomes its active key.
     await queryRunner.query(`
     INSERT INTO "gateway_keys" ("org_id", "gateway_id", "key_hash", "state", "created_at")
@@ -169,5 +173,12 @@ export class GatewayCredentials1796800000000 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE "gateway_replacements"`);
     await queryRunner.query(`DROP INDEX "public"."UQ_gateway_key_rotations_unfinished"`);
     await queryRunner.query(`DROP TABLE "gateway_key_rotations"`);
+    // The newest code of each gateway is the one it keeps.
+    await queryRunner.query(`
+    DELETE FROM "pairing_codes" p USING "pairing_codes" q
+     WHERE q."gateway_id" = p."gateway_id" AND (q."created_at", q."id") > (p."created_at", p."id")
+    `);
+    await queryRunner.query(`DROP INDEX "public"."IDX_pairing_codes_gateway"`);
+    await queryRunner.query(`CREATE UNIQUE INDEX "UQ_pairing_codes_gateway" ON "pairing_codes" ("gateway_id") `);
   }
 }
