@@ -1,4 +1,4 @@
-import { EndpointDoc } from '../common/api-docs';
+import { codeSamples, curlSample, EndpointDoc } from '../common/api-docs';
 import { CommandListResponse, CommandResponse } from './dto/command.dto';
 
 const GATEWAY_ID = '8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c';
@@ -23,12 +23,8 @@ const COMMAND = {
 };
 const QUEUED = { ...COMMAND, status: 'queued', attempt: 0, sent_at: null, accepted_at: null, completed_at: null, result: null };
 const NOT_FOUND = "Command not in caller's org, or its gateway beyond a site-scoped key's sites";
-const curl = (method: string, path: string, extra = '') =>
-  `curl -X ${method} -H "Authorization: Bearer sk_live_abc123"${extra} \\\n  https://novavms.novalien.com${path}`;
-const samples = (curlSource: string, sdk: string) => [
-  { lang: 'Shell', label: 'curl', source: curlSource },
-  { lang: 'JavaScript', label: 'JavaScript SDK', source: sdk },
-];
+const curl = curlSample;
+const samples = codeSamples;
 
 export const COMMAND_DOCS = {
   create: {

@@ -65,6 +65,17 @@ export const ERROR_SCHEMAS = Object.fromEntries(
   (Object.keys(ERROR_STATUS) as ErrorCode[]).map((code) => [code, errorSchema(code)]),
 ) as Record<ErrorCode, Type<unknown>>;
 
+/** A curl call of a code sample: the method, the example admin key, further flags, the path on the example host. */
+export const curlSample = (method: string, path: string, extra = '') =>
+  `curl -X ${method} -H "Authorization: Bearer sk_live_abc123"${extra} \\\n  https://novavms.novalien.com${path}`;
+
+/** An operation's code samples: curl, the JavaScript SDK and, when given, the Python SDK. */
+export const codeSamples = (curl: string, js: string, python?: string) => [
+  { lang: 'Shell', label: 'curl', source: curl },
+  { lang: 'JavaScript', label: 'JavaScript SDK', source: js },
+  ...(python === undefined ? [] : [{ lang: 'Python', label: 'Python SDK', source: python }]),
+];
+
 export interface EndpointDoc {
   operationId: string;
   summary: string;

@@ -1,4 +1,4 @@
-import { EndpointDoc } from '../common/api-docs';
+import { codeSamples, curlSample, EndpointDoc } from '../common/api-docs';
 import { CredentialResponse, MAX_LISTED_KEYS, RotationResponse } from './dto/credentials.dto';
 
 const GATEWAY_ID = '8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c';
@@ -12,12 +12,8 @@ const ACTIVE = {
 };
 const RETIRING = { ...ACTIVE, id: '0c7d1e3f-5a2b-4c8d-9e6f-1a3b5c7d9e0f', state: 'retiring', created_at: '2026-04-21T14:20:04Z', last_used_at: '2026-04-22T09:12:31Z', expires_at: '2026-04-23T09:12:40Z' };
 const NOT_FOUND = "Gateway not in caller's org, or beyond a site-scoped key's sites";
-const curl = (method: string, path: string, extra = '') => `curl -X ${method} -H "Authorization: Bearer sk_live_abc123"${extra} \\\n  https://novavms.novalien.com${path}`;
-const samples = (curlSource: string, js: string, python: string) => [
-  { lang: 'Shell', label: 'curl', source: curlSource },
-  { lang: 'JavaScript', label: 'JavaScript SDK', source: js },
-  { lang: 'Python', label: 'Python SDK', source: python },
-];
+const curl = curlSample;
+const samples = codeSamples;
 
 export const CREDENTIAL_DOCS = {
   list: {

@@ -1,4 +1,4 @@
-import { EndpointDoc } from '../common/api-docs';
+import { codeSamples, curlSample, EndpointDoc } from '../common/api-docs';
 import { GatewayConfigResponse } from './dto/gateway-config.dto';
 
 const GATEWAY_ID = '8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c';
@@ -7,11 +7,8 @@ const DESIRED = { heartbeat_interval_s: 10, log_level: 'info', timezone: 'Europe
 const CONFIG = { desired: DESIRED, desired_version: 7, reported: DESIRED, applied_version: 7, reported_at: '2026-04-21T14:20:05Z', sync: 'in_sync', errors: [] };
 const NOT_FOUND = "Gateway not in caller's org, or beyond a site-scoped key's sites";
 const PATH = `/api/v1/gateways/${GATEWAY_ID}/config`;
-const curl = (method: string, extra = '') => `curl -X ${method} -H "Authorization: Bearer sk_live_abc123"${extra} \\\n  https://novavms.novalien.com${PATH}`;
-const samples = (curlSource: string, sdk: string) => [
-  { lang: 'Shell', label: 'curl', source: curlSource },
-  { lang: 'JavaScript', label: 'JavaScript SDK', source: sdk },
-];
+const curl = (method: string, extra = '') => curlSample(method, PATH, extra);
+const samples = codeSamples;
 const WRITE_ERRORS = {
   validation_error: 'Not the schema (GET /api/v1/config-schema): an unknown field, a value out of range, a camera not bound to this gateway; or a malformed If-Match',
   forbidden: 'A viewer key',

@@ -1,4 +1,4 @@
-import { EndpointDoc } from '../common/api-docs';
+import { codeSamples, EndpointDoc } from '../common/api-docs';
 import { GatewayListResponse, GatewayResponse } from './dto/gateway.dto';
 
 const BASE = 'https://novavms.novalien.com';
@@ -14,11 +14,7 @@ const GATEWAY_EXAMPLE = {
   last_heartbeat_at: '2026-04-21T14:20:04Z',
 };
 
-const samples = (curl: string, js: string, python: string) => [
-  { lang: 'Shell', label: 'curl', source: curl },
-  { lang: 'JavaScript', label: 'JavaScript SDK', source: js },
-  { lang: 'Python', label: 'Python SDK', source: python },
-];
+const samples = codeSamples;
 
 /** The published Gateway API's text for each gateway operation (openapi/openapi.json is built from it), kept beside the code it documents. */
 export const GATEWAY_DOCS = {

@@ -1,4 +1,4 @@
-import { EndpointDoc } from '../common/api-docs';
+import { codeSamples, curlSample, EndpointDoc } from '../common/api-docs';
 import { PairingCodeResponse, PairResponse, RepairingCodeResponse } from './dto/pairing.dto';
 
 const BASE = 'https://novavms.novalien.com';
@@ -93,10 +93,10 @@ export const PAIRING_DOCS = {
       conflict: 'The gateway is disabled',
       rate_limited: 'More than 5 active pairing codes',
     },
-    codeSamples: [
-      { lang: 'Shell', label: 'curl', source: `curl -X POST -H "Authorization: Bearer sk_live_abc123" \\\n  ${BASE}/api/v1/gateways/8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c/pairing-code` },
-      { lang: 'JavaScript', label: 'JavaScript SDK', source: "const pairing = await novavms.gateways.createPairingCode('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c');" },
-      { lang: 'Python', label: 'Python SDK', source: 'pairing = client.gateways.create_pairing_code("8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c")' },
-    ],
+    codeSamples: codeSamples(
+      curlSample('POST', '/api/v1/gateways/8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c/pairing-code'),
+      "const pairing = await novavms.gateways.createPairingCode('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c');",
+      'pairing = client.gateways.create_pairing_code("8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c")',
+    ),
   },
 } satisfies Record<string, EndpointDoc>;

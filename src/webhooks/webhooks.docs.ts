@@ -1,4 +1,4 @@
-import { EndpointDoc } from '../common/api-docs';
+import { codeSamples, curlSample, EndpointDoc } from '../common/api-docs';
 import {
   CreatedWebhookResponse,
   DeliveryListResponse,
@@ -33,12 +33,8 @@ const DELIVERY = {
   next_attempt_at: null,
 };
 const NOT_FOUND = "Webhook not in caller's org, or beyond a site-scoped key's sites";
-const curl = (method: string, path: string, body?: string) =>
-  `curl -X ${method} -H "Authorization: Bearer sk_live_abc123"${body ? ` -H "Content-Type: application/json" \\\n  -d '${body}'` : ''} \\\n  https://novavms.novalien.com${path}`;
-const samples = (method: string, path: string, sdk: string, body?: string) => [
-  { lang: 'Shell', label: 'curl', source: curl(method, path, body) },
-  { lang: 'JavaScript', label: 'JavaScript SDK', source: sdk },
-];
+const samples = (method: string, path: string, sdk: string, body?: string) =>
+  codeSamples(curlSample(method, path, body ? ` -H "Content-Type: application/json" \\\n  -d '${body}'` : ''), sdk);
 
 export const WEBHOOK_DOCS = {
   create: {
