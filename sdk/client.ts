@@ -47,6 +47,13 @@ export type CommandList = Schemas['CommandListResponse'];
 export type CommandStatus = Command['status'];
 export type CommandType = Command['type'];
 /** A gateway's configuration (since 1.3): `desired` at `desired_version`, `reported`, `applied_version`, `sync`, `errors`. */
+/** A gateway key as the API lists it (since 1.3): never the key itself. */
+export type Credential = Schemas['CredentialResponse'];
+export type CredentialState = Credential['state'];
+/** A key rotation just asked for (since 1.3): its id and status; completion is the `gateway.key_rotated` event. */
+export type KeyRotation = Schemas['RotationResponse'];
+/** A code that pairs an existing gateway again (since 1.3). */
+export type RepairingCode = Schemas['RepairingCodeResponse'];
 export type GatewayConfig = Schemas['GatewayConfigResponse'];
 /** A whole desired configuration document, as PUT takes it and GatewayConfig's `desired` and `reported` are. */
 export type ConfigDocument = Schemas['ConfigDocumentSchema'];
@@ -80,6 +87,8 @@ export type ListEventsParams = Query<'events_list'>;
 /** `from` and `to`: RFC 3339 instants (default: the last 24 hours). */
 export type TimeRangeParams = Query<'gateways_availability'>;
 export type CreateWebhookParams = Camelize<Schemas['CreateWebhookDto']>;
+/** `graceS` is optional (the API defaults it to 86400). */
+export type RotateKeyParams = Partial<Camelize<Schemas['RotateKeyDto']>>;
 export type UpdateWebhookParams = Camelize<Schemas['UpdateWebhookDto']>;
 export type ListWebhooksParams = Query<'webhooks_list'>;
 export type ListDeliveriesParams = Query<'webhooks_deliveries'>;
@@ -211,6 +220,8 @@ export class GatewaysApi {
     readonly commands: CommandsApi = new CommandsApi(api),
     /** The gateways' configuration: the same object as `novavms.config` (since 1.3). */
     readonly config: ConfigApi = new ConfigApi(api),
+    /** The gateways' keys: the same object as `novavms.credentials` (since 1.3). */
+    readonly credentials: CredentialsApi = new CredentialsApi(api),
   ) {}
   /** GET /api/v1/gateways (viewer) */
   list(params?: ListGatewaysParams): Promise<GatewayList> {
@@ -219,6 +230,13 @@ export class GatewaysApi {
   /** POST /api/v1/gateways/generate-pairing-code (operator) */
   generatePairingCode(params: GeneratePairingCodeParams): Promise<PairingCode> {
     return unwrap('gateways_generatePairingCode', this.api.POST('/api/v1/gateways/generate-pairing-code', { body: snake(params) }));
+  }
+  /**
+   * POST /api/v1/gateways/{id}/pairing-code (operator, since 1.3): a code that pairs this gateway
+   * again — same id, cameras, configuration, history; redeeming it revokes its keys before.
+   */
+  createPairingCode(id: string): Promise<RepairingCode> {
+    return unwrap('gateways_createPairingCode', this.api.POST('/api/v1/gateways/{id}/pairing-code', byId(id)));
   }
   /** POST /api/v1/gateways/pair (public: the gateway itself redeems its code) */
   pair(params: PairParams): Promise<PairedGateway> {
@@ -243,6 +261,25 @@ export class GatewaysApi {
   /** GET /api/v1/gateways/{id}/availability (viewer, since 1.2) */
   availability(id: string, range?: TimeRangeParams): Promise<Availability> {
     return unwrap('gateways_availability', this.api.GET('/api/v1/gateways/{id}/availability', { params: { path: { id }, query: snake(range) } }));
+  }
+}
+
+export class CredentialsApi {
+  constructor(private readonly api: Api) {}
+  /** GET /api/v1/gateways/{id}/credentials (admin, since 1.3): the gateway's keys (its newest 100), oldest first. */
+  list(gatewayId: string): Promise<Credential[]> {
+    return unwrap('credentials_list', this.api.GET('/api/v1/gateways/{id}/credentials', byId(gatewayId)));
+  }
+  /**
+   * POST /api/v1/gateways/{id}/rotate-key (admin, since 1.3): the gateway is sent a new key; its
+   * first connection with it makes it active and the key before retiring for `graceS` (default a day).
+   */
+  rotateKey(gatewayId: string, params?: RotateKeyParams): Promise<KeyRotation> {
+    return unwrap('credentials_rotateKey', this.api.POST('/api/v1/gateways/{id}/rotate-key', { ...byId(gatewayId), body: snake<Schemas['RotateKeyDto']>((params ?? {}) as Camelize<Schemas['RotateKeyDto']>) }));
+  }
+  /** POST /api/v1/gateways/{id}/revoke-keys (admin, since 1.3): every key revoked, its socket closed (4401); answers the keys as they are now. */
+  revokeKeys(gatewayId: string): Promise<Credential[]> {
+    return unwrap('credentials_revokeKeys', this.api.POST('/api/v1/gateways/{id}/revoke-keys', byId(gatewayId)));
   }
 }
 
@@ -477,6 +514,8 @@ export class NovaVMS {
   readonly commands: CommandsApi;
   /** Gateway configuration (since 1.3); also reachable as `gateways.config`. */
   readonly config: ConfigApi;
+  /** Gateway keys: rotation, revocation (since 1.3); also reachable as `gateways.credentials`. */
+  readonly credentials: CredentialsApi;
   readonly sites: SitesApi;
   readonly apiKeys: ApiKeysApi;
   readonly cameras: CamerasApi;
@@ -494,7 +533,8 @@ export class NovaVMS {
     });
     this.commands = new CommandsApi(this.raw);
     this.config = new ConfigApi(this.raw);
-    this.gateways = new GatewaysApi(this.raw, this.commands, this.config);
+    this.credentials = new CredentialsApi(this.raw);
+    this.gateways = new GatewaysApi(this.raw, this.commands, this.config, this.credentials);
     this.sites = new SitesApi(this.raw);
     this.apiKeys = new ApiKeysApi(this.raw);
     this.cameras = new CamerasApi(this.raw);

@@ -322,6 +322,86 @@ export interface paths {
         patch: operations["config_patch"];
         trace?: never;
     };
+    "/api/v1/gateways/{id}/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a gateway's keys
+         * @description The gateway's keys (its newest 100), oldest first, never the key itself: `active`, during a rotation's grace the `retiring` key before it, and the keys revoked. With each, when and from which client address it was last used. A rotation's new key is listed once the gateway has connected with it (docs/credentials.md).
+         */
+        get: operations["credentials_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateways/{id}/pairing-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate a code that pairs a gateway again
+         * @description A pairing code for an existing gateway (a replaced box, a lost or stolen key): POST /api/v1/gateways/pair with it returns a new key for the same gateway id, with its cameras, configuration and history, and revokes its keys before (a connection made with one closes with 4401). It counts toward the 5 active codes of the org and lives 10 minutes like any other. Not for a disabled gateway.
+         */
+        post: operations["gateways_createPairingCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateways/{id}/revoke-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke every key of a gateway
+         * @description Revokes the gateway's keys at once — active, retiring, and a rotation's new key (the rotation is canceled) — and closes its socket with 4401 wherever it is; the next upgrade with any of them is 401, on every instance. The gateway keeps its id, cameras, configuration and history; a code from POST /api/v1/gateways/{id}/pairing-code pairs it again. Answers the keys as they are now.
+         */
+        post: operations["credentials_revokeKeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gateways/{id}/rotate-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a gateway's key
+         * @description Starts a rotation: the instance holding the gateway's socket sends it a new key (`rotate_key`, at once when it is connected, else on its next connection); the gateway stores it, acknowledges, and connects with it. That first connection makes the new key `active` and the key before it `retiring` for `grace_s` (then refused; 0: at once), and is the `gateway.key_rotated` event. A connection with the retiring key meanwhile is a `gateway.retired_key_used` event. Only for a paired, enabled gateway whose session declared `credentials.v1`; one rotation at a time.
+         */
+        post: operations["credentials_rotateKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/gateways/{id}/telemetry": {
         parameters: {
             query?: never;
@@ -1053,7 +1133,7 @@ export interface components {
              *       "gateway.online"
              *     ]
              */
-            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out" | "gateway.config_changed" | "gateway.config_applied" | "gateway.config_rejected")[];
+            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out" | "gateway.config_changed" | "gateway.config_applied" | "gateway.config_rejected" | "gateway.key_rotated" | "gateway.retired_key_used" | "gateway.credential_conflict")[];
             /** Format: uuid */
             id: string;
             /**
@@ -1085,7 +1165,7 @@ export interface components {
              *       "gateway.online"
              *     ]
              */
-            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out" | "gateway.config_changed" | "gateway.config_applied" | "gateway.config_rejected")[];
+            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out" | "gateway.config_changed" | "gateway.config_applied" | "gateway.config_rejected" | "gateway.key_rotated" | "gateway.retired_key_used" | "gateway.credential_conflict")[];
             /** @description Deliver only events of these sites; omit or null for every site of the org (a site-scoped key must name its own sites) */
             site_ids?: string[] | null;
             /**
@@ -1093,6 +1173,42 @@ export interface components {
              * @example https://hooks.example.com/novavms
              */
             url: string;
+        };
+        CredentialResponse: {
+            /**
+             * Format: date-time
+             * @description When it was issued (by pairing, or sent by a rotation)
+             * @example 2026-04-21T14:20:04Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description A retiring key: the end of its grace. null otherwise
+             * @example null
+             */
+            expires_at: string | null;
+            /**
+             * Format: uuid
+             * @example 5b2e9c4a-7d1f-4e3a-8c6b-2f9d0e1a3b4c
+             */
+            id: string;
+            /**
+             * @description The client address of that connection
+             * @example 198.51.100.7
+             */
+            last_peer_address: string | null;
+            /**
+             * Format: date-time
+             * @description The last connection made with it; null if never used
+             * @example 2026-04-22T09:12:40Z
+             */
+            last_used_at: string | null;
+            /**
+             * @description `active`: the key; `retiring`: the key before a rotation, usable until `expires_at`; `revoked`: refused (also a retiring key past `expires_at`)
+             * @example active
+             * @enum {string}
+             */
+            state: "active" | "retiring" | "revoked";
         };
         DeliveryListResponse: {
             /** @description At most `limit` attempts, oldest first */
@@ -1133,7 +1249,7 @@ export interface components {
              * @example gateway.offline
              * @enum {string}
              */
-            event_type: "webhook.test" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out" | "gateway.config_changed" | "gateway.config_applied" | "gateway.config_rejected";
+            event_type: "webhook.test" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out" | "gateway.config_changed" | "gateway.config_applied" | "gateway.config_rejected" | "gateway.key_rotated" | "gateway.retired_key_used" | "gateway.credential_conflict";
             /** Format: uuid */
             id: string;
             /**
@@ -1207,8 +1323,17 @@ export interface components {
             firmware?: string | null;
             /** @description camera.recording_status_changed: the status before (recording, idle or error; null on the first report) */
             from?: string | null;
+            /**
+             * Format: uuid
+             * @description gateway.key_rotated: the new active key; gateway.retired_key_used: the retiring key used
+             */
+            key_id?: string;
             /** @description gateway.registered: its name */
             name?: string | null;
+            /** @description gateway.retired_key_used: the client address of the connection */
+            peer_address?: string | null;
+            /** @description gateway.credential_conflict: the connections that replaced each other */
+            peers?: components["schemas"]["EventPeer"][];
             /**
              * Format: date-time
              * @description gateway.offline with reason `rebooting`: the reboot's deadline; availability counts the outage as planned up to then
@@ -1220,6 +1345,11 @@ export interface components {
              */
             previous_boot_id?: string;
             /**
+             * Format: uuid
+             * @description gateway.key_rotated: the key before, now retiring (or revoked with a grace of 0)
+             */
+            previous_key_id?: string | null;
+            /**
              * @description Status events and gateway.deleted: the status before (registered, online, offline or disabled)
              * @example online
              */
@@ -1229,6 +1359,21 @@ export interface components {
              * @example heartbeat_timeout
              */
             reason?: string;
+            /**
+             * Format: int32
+             * @description gateway.credential_conflict: replacements between different connections in the 10 minutes before
+             */
+            replacements?: number;
+            /**
+             * Format: date-time
+             * @description gateway.key_rotated, gateway.retired_key_used: when the retiring key stops working (null with a grace of 0)
+             */
+            retiring_until?: string | null;
+            /**
+             * Format: uuid
+             * @description gateway.key_rotated: the rotation
+             */
+            rotation_id?: string;
             /**
              * @description gateway.registered: the status it was created with; command.*: the status the command ended in
              * @enum {string}
@@ -1259,9 +1404,22 @@ export interface components {
              */
             next_cursor: string;
         };
+        EventPeer: {
+            /**
+             * Format: uuid
+             * @description The boot id of its session; null when it sent none
+             * @example 3f9a6c2e-1b7d-4e5a-9c8f-2d4b6a8c0e1f
+             */
+            boot_id: string | null;
+            /**
+             * @description Its client address
+             * @example 198.51.100.7
+             */
+            peer_address: string;
+        };
         EventResponse: {
             /**
-             * @description By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated` carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`; `gateway.rebooted` carries `boot_id`, `previous_boot_id`, `firmware`; `command.*` carries `command_id`, `type`, `status`; `gateway.config_*` carries `version` (and `changed_paths`, or `errors`); `actor` when a user request caused the event
+             * @description By type (docs/events.md): status events carry `previous_status` and `reason`; `gateway.updated` carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`; `gateway.rebooted` carries `boot_id`, `previous_boot_id`, `firmware`; `command.*` carries `command_id`, `type`, `status`; `gateway.config_*` carries `version` (and `changed_paths`, or `errors`); `gateway.key_rotated` carries `rotation_id`, `key_id`, `previous_key_id`, `retiring_until`; `gateway.retired_key_used` carries `key_id`, `peer_address`, `retiring_until`; `gateway.credential_conflict` carries `peers`, `replacements`; `actor` when a user request caused the event
              * @example {
              *       "previous_status": "online",
              *       "reason": "heartbeat_timeout"
@@ -1305,7 +1463,7 @@ export interface components {
              * @example gateway.offline
              * @enum {string}
              */
-            type: "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out" | "gateway.config_changed" | "gateway.config_applied" | "gateway.config_rejected";
+            type: "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out" | "gateway.config_changed" | "gateway.config_applied" | "gateway.config_rejected" | "gateway.key_rotated" | "gateway.retired_key_used" | "gateway.credential_conflict";
         };
         FieldChange: {
             /**
@@ -1628,6 +1786,51 @@ export interface components {
              */
             unknown_seconds: number;
         };
+        RepairingCodeResponse: {
+            /**
+             * Format: date-time
+             * @example 2026-04-21T14:30:00Z
+             */
+            expires_at: string;
+            /**
+             * Format: uuid
+             * @example 8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c
+             */
+            id: string;
+            /**
+             * @description Six characters of A-Z and 2-9, without the look-alikes O, I and L
+             * @example A7B3CX
+             */
+            pairing_code: string;
+            /**
+             * @description The gateway's status now: pairing again keeps it, and revokes its keys
+             * @example offline
+             * @enum {string}
+             */
+            status: "registered" | "online" | "offline";
+        };
+        RotateKeyDto: {
+            /**
+             * Format: int32
+             * @description How long the key before stays usable once the gateway has connected with the new one; 0 revokes it then
+             * @default 86400
+             * @example 86400
+             */
+            grace_s: number;
+        };
+        RotationResponse: {
+            /**
+             * Format: uuid
+             * @example e3a1c5b7-9d2f-4a6c-8e0b-1f3d5a7c9e2b
+             */
+            rotation_id: string;
+            /**
+             * @description `pending` until the new key is sent to the gateway (at once when it is connected, else on its next connection); completion is the `gateway.key_rotated` event
+             * @example pending
+             * @enum {string}
+             */
+            status: "pending" | "sent" | "acknowledged" | "completed" | "canceled";
+        };
         ServiceUnavailableError: {
             /**
              * @example service_unavailable
@@ -1721,7 +1924,7 @@ export interface components {
              *       "gateway.online"
              *     ]
              */
-            event_types?: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out" | "gateway.config_changed" | "gateway.config_applied" | "gateway.config_rejected")[];
+            event_types?: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out" | "gateway.config_changed" | "gateway.config_applied" | "gateway.config_rejected" | "gateway.key_rotated" | "gateway.retired_key_used" | "gateway.credential_conflict")[];
             /** @description Deliver only events of these sites; null for every site of the org (a site-scoped key must name its own sites) */
             site_ids?: string[] | null;
             /**
@@ -1769,7 +1972,7 @@ export interface components {
              *       "gateway.online"
              *     ]
              */
-            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out" | "gateway.config_changed" | "gateway.config_applied" | "gateway.config_rejected")[];
+            event_types: ("*" | "gateway.registered" | "gateway.paired" | "gateway.online" | "gateway.offline" | "gateway.disabled" | "gateway.enabled" | "gateway.deleted" | "gateway.updated" | "gateway.rebooted" | "camera.recording_status_changed" | "command.succeeded" | "command.failed" | "command.rejected" | "command.expired" | "command.canceled" | "command.timed_out" | "gateway.config_changed" | "gateway.config_applied" | "gateway.config_rejected" | "gateway.key_rotated" | "gateway.retired_key_used" | "gateway.credential_conflict")[];
             /** Format: uuid */
             id: string;
             /** @description Only events of these sites are delivered; null for every site of the org */
@@ -3816,6 +4019,378 @@ export interface operations {
                 };
             };
             /** @description The document would be over 32 KiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayloadTooLargeError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    credentials_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "created_at": "2026-04-21T14:20:04Z",
+                     *         "expires_at": "2026-04-23T09:12:40Z",
+                     *         "id": "0c7d1e3f-5a2b-4c8d-9e6f-1a3b5c7d9e0f",
+                     *         "last_peer_address": "198.51.100.7",
+                     *         "last_used_at": "2026-04-22T09:12:31Z",
+                     *         "state": "retiring"
+                     *       },
+                     *       {
+                     *         "created_at": "2026-04-22T09:12:38Z",
+                     *         "expires_at": null,
+                     *         "id": "5b2e9c4a-7d1f-4e3a-8c6b-2f9d0e1a3b4c",
+                     *         "last_peer_address": "198.51.100.7",
+                     *         "last_used_at": "2026-04-22T09:12:40Z",
+                     *         "state": "active"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["CredentialResponse"][];
+                };
+            };
+            /** @description The id is not a uuid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description A key below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Gateway not in caller's org, or beyond a site-scoped key's sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    gateways_createPairingCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "expires_at": "2026-04-21T14:30:00Z",
+                     *       "id": "8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c",
+                     *       "pairing_code": "K4M7QZ",
+                     *       "status": "offline"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RepairingCodeResponse"];
+                };
+            };
+            /** @description The id is not a uuid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description A viewer key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Gateway not in caller's org, or beyond a site-scoped key's sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description The gateway is disabled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictError"];
+                };
+            };
+            /** @description More than 5 active pairing codes */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RateLimitedError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    credentials_revokeKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "created_at": "2026-04-21T14:20:04Z",
+                     *         "expires_at": null,
+                     *         "id": "0c7d1e3f-5a2b-4c8d-9e6f-1a3b5c7d9e0f",
+                     *         "last_peer_address": "198.51.100.7",
+                     *         "last_used_at": "2026-04-22T09:12:31Z",
+                     *         "state": "revoked"
+                     *       },
+                     *       {
+                     *         "created_at": "2026-04-22T09:12:38Z",
+                     *         "expires_at": null,
+                     *         "id": "5b2e9c4a-7d1f-4e3a-8c6b-2f9d0e1a3b4c",
+                     *         "last_peer_address": "198.51.100.7",
+                     *         "last_used_at": "2026-04-22T09:12:40Z",
+                     *         "state": "revoked"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["CredentialResponse"][];
+                };
+            };
+            /** @description The id is not a uuid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description A key below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Gateway not in caller's org, or beyond a site-scoped key's sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description The database is busy or unreachable; retry after Retry-After seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUnavailableError"];
+                };
+            };
+        };
+    };
+    credentials_rotateKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateKeyDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "rotation_id": "e3a1c5b7-9d2f-4a6c-8e0b-1f3d5a7c9e2b",
+                     *       "status": "pending"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RotationResponse"];
+                };
+            };
+            /** @description The id is not a uuid, grace_s is not an integer 0–604800, or an unknown field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description Missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthRequiredError"];
+                };
+            };
+            /** @description A key below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForbiddenError"];
+                };
+            };
+            /** @description Gateway not in caller's org, or beyond a site-scoped key's sites */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotFoundError"];
+                };
+            };
+            /** @description A rotation of the gateway is not finished; or the gateway is not paired, disabled, or never declared credentials.v1 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictError"];
+                };
+            };
+            /** @description Body over 64 KiB */
             413: {
                 headers: {
                     [name: string]: unknown;

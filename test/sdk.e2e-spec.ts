@@ -315,6 +315,36 @@ describe('TypeScript SDK', () => {
         await sock.closed;
       }
     });
+
+    it('manages a v1.3 gateway\'s keys: credentials.list → rotateKey (409 without credentials.v1, then pending) → revokeKeys → gateways.createPairingCode → pair again', async () => {
+      expect(novavms.gateways.credentials).toBe(novavms.credentials);
+      const gw = await pairGateway(t);
+      const [key] = await novavms.credentials.list(gw.id);
+      expect(key).toMatchObject({ id: expect.stringMatching(UUID), state: 'active', last_used_at: null, expires_at: null });
+
+      const refused = await sdkError(novavms.credentials.rotateKey(gw.id));
+      expect([refused.operation, refused.status, refused.code]).toEqual(['credentials_rotateKey', 409, 'conflict']);
+      const sock = await connectGateway(t.baseUrl, gw.id, gw.apiKey);
+      try {
+        await expectFrame(sock, 'hello');
+        sock.send({ event: 'session', data: { boot_id: randomUUID(), capabilities: ['credentials.v1'] } });
+        await eventually(async () => (await storedCapabilities(t, gw.id))?.includes('credentials.v1'), 8000, 50);
+        const rotation = await novavms.credentials.rotateKey(gw.id, { graceS: 60 });
+        expect(rotation).toEqual({ rotation_id: expect.stringMatching(UUID), status: 'pending' });
+        expect((await expectFrame(sock, 'rotate_key')).rotation_id).toBe(rotation.rotation_id);
+
+        const revoked = await novavms.credentials.revokeKeys(gw.id);
+        expect(revoked.map((k) => k.state)).toEqual(['revoked']);
+        expect((await sock.closed).code).toBe(4401);
+      } finally {
+        sock.ws.terminate();
+      }
+      const code = await novavms.gateways.createPairingCode(gw.id);
+      expect(code).toMatchObject({ id: gw.id, pairing_code: expect.stringMatching(/^[A-Z2-9]{6}$/), status: expect.stringMatching(/^(online|offline)$/) });
+      const paired = await novavms.gateways.pair({ pairingCode: code.pairing_code });
+      expect(paired.gateway_id).toBe(gw.id);
+      expect((await novavms.credentials.list(gw.id)).map((k) => k.state)).toEqual(['revoked', 'active']);
+    });
   });
 
   it('has a method for every operation of the spec, named after its operationId', () => {

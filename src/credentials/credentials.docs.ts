@@ -47,8 +47,8 @@ export const CREDENTIAL_DOCS = {
     },
     codeSamples: samples(
       curl('POST', `/api/v1/gateways/${GATEWAY_ID}/rotate-key`, ` -H "Content-Type: application/json" \\\n  -d '{"grace_s":3600}'`),
-      `const rotation = await novavms.credentials.rotate('${GATEWAY_ID}', { graceS: 3600 });`,
-      `rotation = client.credentials.rotate("${GATEWAY_ID}", grace_s=3600)`,
+      `const rotation = await novavms.credentials.rotateKey('${GATEWAY_ID}', { graceS: 3600 });`,
+      `rotation = client.credentials.rotate_key("${GATEWAY_ID}", grace_s=3600)`,
     ),
   },
   revoke: {
@@ -62,6 +62,6 @@ export const CREDENTIAL_DOCS = {
     arrayOf: { maxItems: MAX_LISTED_KEYS },
     example: [{ ...RETIRING, state: 'revoked', expires_at: null }, { ...ACTIVE, state: 'revoked' }],
     errors: { validation_error: 'The id is not a uuid', forbidden: 'A key below admin', not_found: NOT_FOUND },
-    codeSamples: samples(curl('POST', `/api/v1/gateways/${GATEWAY_ID}/revoke-keys`), `const keys = await novavms.credentials.revoke('${GATEWAY_ID}');`, `keys = client.credentials.revoke("${GATEWAY_ID}")`),
+    codeSamples: samples(curl('POST', `/api/v1/gateways/${GATEWAY_ID}/revoke-keys`), `const keys = await novavms.credentials.revokeKeys('${GATEWAY_ID}');`, `keys = client.credentials.revoke_keys("${GATEWAY_ID}")`),
   },
 } satisfies Record<string, EndpointDoc>;

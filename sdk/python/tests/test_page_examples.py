@@ -123,9 +123,13 @@ def test_example_sends_the_curl_request(operation: str) -> None:
     if sample["example"] is None:
         assert result is None
     else:
-        assert (
-            result.model_dump(mode="json", by_alias=True, exclude_unset=True) == sample["example"]
+        # An answer that is an array (a gateway's keys) is a list of models.
+        dump = (
+            [r.model_dump(mode="json", by_alias=True, exclude_unset=True) for r in result]
+            if isinstance(result, list)
+            else result.model_dump(mode="json", by_alias=True, exclude_unset=True)
         )
+        assert dump == sample["example"]
 
 
 def test_page_examples_against_the_service(

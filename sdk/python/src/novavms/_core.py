@@ -275,6 +275,17 @@ def model(cls: type[M]) -> Parse[M]:
     return parse
 
 
+def model_list(cls: type[M]) -> Parse[list[M]]:
+    """A body that is a JSON array of one model (a gateway's keys)."""
+
+    def parse(data: Any, _: httpx.Headers) -> list[M]:
+        if not isinstance(data, list):
+            raise ValueError(f"expected a JSON array, got {type(data).__name__}")
+        return [cls.model_validate(item) for item in data]
+
+    return parse
+
+
 def json_object(data: Any, _: httpx.Headers) -> dict[str, Any]:
     """A body that is a JSON object of no model (a JSON Schema, say)."""
     if not isinstance(data, dict):
@@ -445,4 +456,3 @@ class AsyncPageIterator(AsyncIterator[I_co]):
             self.cursor = page_cursor(page) or self.cursor
             self._items = iter(page.data)
             self._call = self._call.next_page(page)
-

@@ -24,6 +24,7 @@ from ._core import (
     json_document,
     json_object,
     model,
+    model_list,
     no_content,
     query,
 )
@@ -39,6 +40,7 @@ from .models import (
     ConfigDocumentSchema,
     CreatedApiKeyResponse,
     CreatedWebhookResponse,
+    CredentialResponse,
     DeliveryListResponse,
     DeliveryResponse,
     DeliveryStatus,
@@ -53,7 +55,9 @@ from .models import (
     PairingCodeResponse,
     PairResponse,
     RecordingCoverageResponse,
+    RepairingCodeResponse,
     Role,
+    RotationResponse,
     SiteListResponse,
     SiteResponse,
     TelemetryResponse,
@@ -93,6 +97,19 @@ def gateways_generate_pairing_code(*, name: str, site_id: Id) -> Call[PairingCod
         "/api/v1/gateways/generate-pairing-code",
         model(PairingCodeResponse),
         body=body(name=name, site_id=site_id),
+    )
+
+
+def gateways_create_pairing_code(id: Id, /) -> Call[RepairingCodeResponse]:
+    """A code that pairs this gateway again: `pair` with it returns a new key for the same id,
+    cameras, configuration and history, and revokes the keys before
+    (`POST /api/v1/gateways/{id}/pairing-code`, operator, since 1.3)."""
+    return Call(
+        "gateways_createPairingCode",
+        "POST",
+        "/api/v1/gateways/{id}/pairing-code",
+        model(RepairingCodeResponse),
+        path_params={"id": id},
     )
 
 
@@ -668,6 +685,49 @@ def config_schema() -> Call[dict[str, Any]]:
     """The JSON Schema (draft-07) every desired document is validated with; camera keys must also
     be cameras bound to the gateway (`GET /api/v1/config-schema`, viewer, since 1.3)."""
     return Call("config_schema", "GET", "/api/v1/config-schema", json_object)
+
+
+# -- credentials -----------------------------------------------------------------------------
+
+
+def credentials_list(id: Id, /) -> Call[list[CredentialResponse]]:
+    """A gateway's keys (its newest 100), oldest first, never the key itself
+    (`GET /api/v1/gateways/{id}/credentials`, admin, since 1.3)."""
+    return Call(
+        "credentials_list",
+        "GET",
+        "/api/v1/gateways/{id}/credentials",
+        model_list(CredentialResponse),
+        path_params={"id": id},
+    )
+
+
+def credentials_rotate_key(
+    id: Id, /, *, grace_s: int | NotGiven = NOT_GIVEN
+) -> Call[RotationResponse]:
+    """Send the gateway a new key; its first connection with it makes it active and the key
+    before retiring for `grace_s` (default 86400; 0 revokes it then). Completion is the
+    `gateway.key_rotated` event (`POST /api/v1/gateways/{id}/rotate-key`, admin, since 1.3)."""
+    return Call(
+        "credentials_rotateKey",
+        "POST",
+        "/api/v1/gateways/{id}/rotate-key",
+        model(RotationResponse),
+        path_params={"id": id},
+        body=body(grace_s=grace_s),
+    )
+
+
+def credentials_revoke_keys(id: Id, /) -> Call[list[CredentialResponse]]:
+    """Revoke every key of the gateway at once and close its socket (4401); the keys as they
+    are now (`POST /api/v1/gateways/{id}/revoke-keys`, admin, since 1.3)."""
+    return Call(
+        "credentials_revokeKeys",
+        "POST",
+        "/api/v1/gateways/{id}/revoke-keys",
+        model_list(CredentialResponse),
+        path_params={"id": id},
+    )
 
 
 # -- health ----------------------------------------------------------------------------------

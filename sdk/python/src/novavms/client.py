@@ -112,6 +112,7 @@ class Client(_Base[SyncCore]):
         self.webhooks = resources.Webhooks(core)
         self.commands = resources.Commands(core)
         self.config = resources.Config(core)
+        self.credentials = resources.Credentials(core)
         self.health = resources.Health(core)
 
     def close(self) -> None:
@@ -163,6 +164,7 @@ class AsyncClient(_Base[AsyncCore]):
         self.webhooks = resources.AsyncWebhooks(core)
         self.commands = resources.AsyncCommands(core)
         self.config = resources.AsyncConfig(core)
+        self.credentials = resources.AsyncCredentials(core)
         self.health = resources.AsyncHealth(core)
 
     async def aclose(self) -> None:

@@ -33,6 +33,7 @@ CommandType = Literal[
 ]
 ConfigDocumentSchemaLogLevel = Literal["debug", "info", "warn", "error"]
 CoverageGapStatus = Literal["idle", "error", "unknown"]
+CredentialState = Literal["active", "retiring", "revoked"]
 DeliveryEventType = Literal[
     "webhook.test",
     "gateway.registered",
@@ -54,6 +55,9 @@ DeliveryEventType = Literal[
     "gateway.config_changed",
     "gateway.config_applied",
     "gateway.config_rejected",
+    "gateway.key_rotated",
+    "gateway.retired_key_used",
+    "gateway.credential_conflict",
 ]
 DeliveryStatus = Literal["pending", "succeeded", "failed"]
 EventDataStatus = Literal[
@@ -88,12 +92,17 @@ EventType = Literal[
     "gateway.config_changed",
     "gateway.config_applied",
     "gateway.config_rejected",
+    "gateway.key_rotated",
+    "gateway.retired_key_used",
+    "gateway.credential_conflict",
 ]
 GatewayConfigSync = Literal["in_sync", "pending", "rejected", "unknown"]
 GatewayStatus = Literal["registered", "online", "offline", "disabled"]
 GatewayStatusUpdate = Literal["disabled", "offline"]
 RecordingStatus = Literal["recording", "idle", "error"]
+RepairingCodeStatus = Literal["registered", "online", "offline"]
 Role = Literal["viewer", "operator", "admin"]
+RotationStatus = Literal["pending", "sent", "acknowledged", "completed", "canceled"]
 WebhookEventType = Literal[
     "*",
     "gateway.registered",
@@ -115,6 +124,9 @@ WebhookEventType = Literal[
     "gateway.config_changed",
     "gateway.config_applied",
     "gateway.config_rejected",
+    "gateway.key_rotated",
+    "gateway.retired_key_used",
+    "gateway.credential_conflict",
 ]
 
 
@@ -409,6 +421,25 @@ class CreatedWebhookResponse(Model):
     url: str
 
 
+class CredentialResponse(Model):
+    """CredentialResponse"""
+
+    created_at: datetime
+    """When it was issued (by pairing, or sent by a rotation)"""
+    expires_at: datetime | None
+    """A retiring key: the end of its grace. null otherwise"""
+    id: str
+    last_peer_address: str | None
+    """The client address of that connection"""
+    last_used_at: datetime | None
+    """The last connection made with it; null if never used"""
+    state: CredentialState
+    """
+    `active`: the key; `retiring`: the key before a rotation, usable until `expires_at`; `revoked`:
+    refused (also a retiring key past `expires_at`)
+    """
+
+
 class DeliveryResponse(Model):
     """
     Answer of `POST /api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver`, `POST
@@ -476,6 +507,15 @@ class EventConfigProblem(Model):
     path: str
 
 
+class EventPeer(Model):
+    """Part of `EventData`."""
+
+    boot_id: str | None
+    """The boot id of its session; null when it sent none"""
+    peer_address: str
+    """Its client address"""
+
+
 class EventData(Model):
     """Part of `EventResponse`."""
 
@@ -506,8 +546,14 @@ class EventData(Model):
     camera.recording_status_changed: the status before (recording, idle or error; null on the first
     report)
     """
+    key_id: str | None = None
+    """gateway.key_rotated: the new active key; gateway.retired_key_used: the retiring key used"""
     name: str | None = None
     """gateway.registered: its name"""
+    peer_address: str | None = None
+    """gateway.retired_key_used: the client address of the connection"""
+    peers: list[EventPeer] | None = None
+    """gateway.credential_conflict: the connections that replaced each other"""
     planned_until: datetime | None = None
     """
     gateway.offline with reason `rebooting`: the reboot's deadline; availability counts the outage
@@ -515,6 +561,8 @@ class EventData(Model):
     """
     previous_boot_id: str | None = None
     """gateway.rebooted: the boot id of the session before"""
+    previous_key_id: str | None = None
+    """gateway.key_rotated: the key before, now retiring (or revoked with a grace of 0)"""
     previous_status: str | None = None
     """
     Status events and gateway.deleted: the status before (registered, online, offline or disabled)
@@ -524,6 +572,17 @@ class EventData(Model):
     Status events: why (paired, connected, closed_by_gateway, heartbeat_timeout, rebooting,
     user_request, database_change)
     """
+    replacements: int | None = None
+    """
+    gateway.credential_conflict: replacements between different connections in the 10 minutes before
+    """
+    retiring_until: datetime | None = None
+    """
+    gateway.key_rotated, gateway.retired_key_used: when the retiring key stops working (null with a
+    grace of 0)
+    """
+    rotation_id: str | None = None
+    """gateway.key_rotated: the rotation"""
     status: EventDataStatus | None = None
     """
     gateway.registered: the status it was created with; command.*: the status the command ended in
@@ -548,7 +607,10 @@ class EventResponse(Model):
     carries `changes`; `camera.recording_status_changed` carries `camera_id`, `from`, `to`;
     `gateway.rebooted` carries `boot_id`, `previous_boot_id`, `firmware`; `command.*` carries
     `command_id`, `type`, `status`; `gateway.config_*` carries `version` (and `changed_paths`, or
-    `errors`); `actor` when a user request caused the event
+    `errors`); `gateway.key_rotated` carries `rotation_id`, `key_id`, `previous_key_id`,
+    `retiring_until`; `gateway.retired_key_used` carries `key_id`, `peer_address`, `retiring_until`;
+    `gateway.credential_conflict` carries `peers`, `replacements`; `actor` when a user request
+    caused the event
     """
     gateway_id: str
     id: str
@@ -766,6 +828,38 @@ class RecordingCoverageResponse(Model):
     recording_seconds: int
     to: datetime
     unknown_seconds: int
+
+
+class RepairingCodeResponse(Model):
+    """Answer of `POST /api/v1/gateways/{id}/pairing-code`."""
+
+    expires_at: datetime
+    id: str
+    pairing_code: str
+    """Six characters of A-Z and 2-9, without the look-alikes O, I and L"""
+    status: RepairingCodeStatus
+    """The gateway's status now: pairing again keeps it, and revokes its keys"""
+
+
+class RotateKeyDto(Model):
+    """Body of `POST /api/v1/gateways/{id}/rotate-key`."""
+
+    grace_s: int | None = None
+    """
+    How long the key before stays usable once the gateway has connected with the new one; 0 revokes
+    it then
+    """
+
+
+class RotationResponse(Model):
+    """Answer of `POST /api/v1/gateways/{id}/rotate-key`."""
+
+    rotation_id: str
+    status: RotationStatus
+    """
+    `pending` until the new key is sent to the gateway (at once when it is connected, else on its
+    next connection); completion is the `gateway.key_rotated` event
+    """
 
 
 class ServiceUnavailableErrorBody(Model):

@@ -207,6 +207,7 @@ class Gateways(SyncResource):
     list = sync_method(ops.gateways_list)
     iter = sync_pages(ops.gateways_list)
     generate_pairing_code = sync_method(ops.gateways_generate_pairing_code)
+    create_pairing_code = sync_method(ops.gateways_create_pairing_code)
     pair = sync_method(ops.gateways_pair)
     get = sync_method(ops.gateways_get)
     telemetry = sync_method(ops.gateways_telemetry)
@@ -321,6 +322,14 @@ class Config(SyncResource):
         raise AssertionError("unreachable")  # the last attempt returns or raises
 
 
+class Credentials(SyncResource):
+    """Gateway keys: list, rotate, revoke (since 1.3)."""
+
+    list = sync_method(ops.credentials_list)
+    rotate_key = sync_method(ops.credentials_rotate_key)
+    revoke_keys = sync_method(ops.credentials_revoke_keys)
+
+
 class Health(SyncResource):
     """Liveness and readiness probes."""
 
@@ -337,6 +346,7 @@ class AsyncGateways(AsyncResource):
     list = async_method(ops.gateways_list)
     iter = async_pages(ops.gateways_list)
     generate_pairing_code = async_method(ops.gateways_generate_pairing_code)
+    create_pairing_code = async_method(ops.gateways_create_pairing_code)
     pair = async_method(ops.gateways_pair)
     get = async_method(ops.gateways_get)
     telemetry = async_method(ops.gateways_telemetry)
@@ -450,6 +460,14 @@ class AsyncConfig(AsyncResource):
                 if attempt >= retries:
                     raise
         raise AssertionError("unreachable")  # the last attempt returns or raises
+
+
+class AsyncCredentials(AsyncResource):
+    """Gateway keys: list, rotate, revoke (since 1.3)."""
+
+    list = async_method(ops.credentials_list)
+    rotate_key = async_method(ops.credentials_rotate_key)
+    revoke_keys = async_method(ops.credentials_revoke_keys)
 
 
 class AsyncHealth(AsyncResource):
