@@ -43,7 +43,7 @@ RETURNING org_id;
 
 -- GatewaysRepository.claimConnections
 WITH req AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(n int, "keyHash" text, "pathGatewayId" text, peer text)
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(n int, "keyHash" character(64), "pathGatewayId" text, peer text)
 ), owner AS (
   SELECT req.n, g.id, g.status, k.id AS key_id, k.key_hash, req.peer, g.id::text = req."pathGatewayId" AS of_path
     FROM req JOIN gateway_keys k ON k.key_hash = req."keyHash" JOIN gateways g ON g.id = k.gateway_id
