@@ -46,7 +46,6 @@ export type Command = Schemas['CommandResponse'];
 export type CommandList = Schemas['CommandListResponse'];
 export type CommandStatus = Command['status'];
 export type CommandType = Command['type'];
-/** A gateway's configuration (since 1.3): `desired` at `desired_version`, `reported`, `applied_version`, `sync`, `errors`. */
 /** A gateway key as the API lists it (since 1.3): never the key itself. */
 export type Credential = Schemas['CredentialResponse'];
 export type CredentialState = Credential['state'];
@@ -54,6 +53,7 @@ export type CredentialState = Credential['state'];
 export type KeyRotation = Schemas['RotationResponse'];
 /** A code that pairs an existing gateway again (since 1.3). */
 export type RepairingCode = Schemas['RepairingCodeResponse'];
+/** A gateway's configuration (since 1.3): `desired` at `desired_version`, `reported`, `applied_version`, `sync`, `errors`. */
 export type GatewayConfig = Schemas['GatewayConfigResponse'];
 /** A whole desired configuration document, as PUT takes it and GatewayConfig's `desired` and `reported` are. */
 export type ConfigDocument = Schemas['ConfigDocumentSchema'];
@@ -87,11 +87,11 @@ export type ListEventsParams = Query<'events_list'>;
 /** `from` and `to`: RFC 3339 instants (default: the last 24 hours). */
 export type TimeRangeParams = Query<'gateways_availability'>;
 export type CreateWebhookParams = Camelize<Schemas['CreateWebhookDto']>;
-/** `graceS` is optional (the API defaults it to 86400). */
-export type RotateKeyParams = Partial<Camelize<Schemas['RotateKeyDto']>>;
 export type UpdateWebhookParams = Camelize<Schemas['UpdateWebhookDto']>;
 export type ListWebhooksParams = Query<'webhooks_list'>;
 export type ListDeliveriesParams = Query<'webhooks_deliveries'>;
+/** `graceS` (0–604800) is optional: the API defaults it to 86400. */
+export type RotateKeyParams = Partial<Camelize<Schemas['RotateKeyDto']>>;
 type CreateCommandDto = Schemas['CreateCommandDto'];
 /**
  * `type`, its `params` (sent as they are: `{host, port}`, `{camera_id}`, ...), and optionally
@@ -275,7 +275,8 @@ export class CredentialsApi {
    * first connection with it makes it active and the key before retiring for `graceS` (default a day).
    */
   rotateKey(gatewayId: string, params?: RotateKeyParams): Promise<KeyRotation> {
-    return unwrap('credentials_rotateKey', this.api.POST('/api/v1/gateways/{id}/rotate-key', { ...byId(gatewayId), body: snake<Schemas['RotateKeyDto']>((params ?? {}) as Camelize<Schemas['RotateKeyDto']>) }));
+    // The body is required by the spec even when empty: `{}` leaves grace_s to its default.
+    return unwrap('credentials_rotateKey', this.api.POST('/api/v1/gateways/{id}/rotate-key', { ...byId(gatewayId), body: snake<Schemas['RotateKeyDto']>(params as Camelize<Schemas['RotateKeyDto']> | undefined) }));
   }
   /** POST /api/v1/gateways/{id}/revoke-keys (admin, since 1.3): every key revoked, its socket closed (4401); answers the keys as they are now. */
   revokeKeys(gatewayId: string): Promise<Credential[]> {

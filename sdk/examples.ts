@@ -3,7 +3,7 @@
  * type-checked (with the misuses below, which must not compile) by `tsc -p sdk/tsconfig.json`,
  * which test/sdk.e2e-spec.ts runs.
  */
-import { NovaVMS, NovaVMSError, type Command, type CommandList, type ConfigJsonSchema, type Gateway, type GatewayConfig, type GatewayList, type GatewayTelemetry, type PairedGateway, type PairingCode } from './index';
+import { NovaVMS, NovaVMSError, type Command, type CommandList, type ConfigJsonSchema, type Credential, type Gateway, type GatewayConfig, type GatewayList, type GatewayTelemetry, type KeyRotation, type PairedGateway, type PairingCode, type RepairingCode } from './index';
 
 export async function pageExamples(): Promise<void> {
   const novavms = new NovaVMS({ baseUrl: 'https://novavms.novalien.com', apiKey: 'sk_live_abc123' });
@@ -80,7 +80,21 @@ export async function pageExamples(): Promise<void> {
     }
   }
 
+  // Gateway keys (since 1.3), as the spec's code samples write them.
+  const keys: Credential[] = await novavms.credentials.list('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c');
+  const rotation: KeyRotation = await novavms.credentials.rotateKey('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { graceS: 3600 });
+  await novavms.gateways.credentials.rotateKey('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c');
+  const revoked: Credential[] = await novavms.credentials.revokeKeys('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c');
+  const repairing: RepairingCode = await novavms.gateways.createPairingCode('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c');
+  const keyState: 'active' | 'retiring' | 'revoked' = keys[0].state;
+  const lastUsed: string | null = revoked[0].last_used_at;
+  void [rotation.rotation_id, keyState, lastUsed, repairing.pairing_code];
+
   // Misuse that must not compile.
+  // @ts-expect-error the API's snake_case names are not the SDK's arguments
+  await novavms.credentials.rotateKey('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { grace_s: 3600 });
+  // @ts-expect-error a code for an existing gateway takes no body
+  await novavms.gateways.createPairingCode('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { name: 'x' });
   // @ts-expect-error an unknown command type
   await novavms.commands.create('8f1a2b3c-4d5e-6f7a-8b9c-0d1e2f3a4b5c', { type: 'gateway.shutdown' });
   // @ts-expect-error the API's snake_case names are not the SDK's arguments

@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { NovaVMS, NovaVMSError, type ConfigDocument } from '../sdk';
-import { commandGateway, expectFrame, storedCapabilities } from './support/commands';
+import { commandGateway, connectWithSession, expectFrame, storedCapabilities } from './support/commands';
 import { bearer, createCamera } from './support/factories';
 import { pairGateway } from './support/gateways';
 import { startTestApp, TestApp } from './support/test-app';
-import { connectGateway, eventually } from './support/ws-client';
+import { closesWithin, connectGateway, eventually } from './support/ws-client';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..');
@@ -316,35 +316,82 @@ describe('TypeScript SDK', () => {
       }
     });
 
-    it('manages a v1.3 gateway\'s keys: credentials.list → rotateKey (409 without credentials.v1, then pending) → revokeKeys → gateways.createPairingCode → pair again', async () => {
-      expect(novavms.gateways.credentials).toBe(novavms.credentials);
+    it('manages v1.3 gateway keys: credentials.list → rotateKey (409 before credentials.v1, then 202 and the rotate_key frame) → revokeKeys (4401) → gateways.createPairingCode pairs it again', async () => {
+      // Every request the SDK makes, with its body.
+      const requests: { method: string; path: string; body: string }[] = [];
+      const sdk = new NovaVMS({
+        baseUrl: t.baseUrl,
+        apiKey: t.adminKey,
+        fetch: async (req) => {
+          requests.push({ method: req.method, path: new URL(req.url).pathname, body: await req.clone().text() });
+          return fetch(req);
+        },
+      });
+      expect(sdk.gateways.credentials).toBe(sdk.credentials);
+
       const gw = await pairGateway(t);
-      const [key] = await novavms.credentials.list(gw.id);
-      expect(key).toMatchObject({ id: expect.stringMatching(UUID), state: 'active', last_used_at: null, expires_at: null });
+      const base = `/api/v1/gateways/${gw.id}`;
+      const [key, ...more] = await sdk.gateways.credentials.list(gw.id);
+      expect(more).toEqual([]);
+      expect(key).toEqual({ id: expect.stringMatching(UUID), state: 'active', created_at: expect.stringMatching(ISO_Z), last_used_at: null, last_peer_address: null, expires_at: null });
 
-      const refused = await sdkError(novavms.credentials.rotateKey(gw.id));
+      // Its session never declared credentials.v1: a rotation is a typed 409, and grace_s is validated.
+      const refused = await sdkError(sdk.credentials.rotateKey(gw.id));
+      expect(refused).toBeInstanceOf(NovaVMSError);
       expect([refused.operation, refused.status, refused.code]).toEqual(['credentials_rotateKey', 409, 'conflict']);
-      const sock = await connectGateway(t.baseUrl, gw.id, gw.apiKey);
-      try {
-        await expectFrame(sock, 'hello');
-        sock.send({ event: 'session', data: { boot_id: randomUUID(), capabilities: ['credentials.v1'] } });
-        await eventually(async () => (await storedCapabilities(t, gw.id))?.includes('credentials.v1'), 8000, 50);
-        const rotation = await novavms.credentials.rotateKey(gw.id, { graceS: 60 });
-        expect(rotation).toEqual({ rotation_id: expect.stringMatching(UUID), status: 'pending' });
-        expect((await expectFrame(sock, 'rotate_key')).rotation_id).toBe(rotation.rotation_id);
+      expect(refused.body).toEqual({ error: 'conflict', message: expect.stringContaining('credentials.v1') });
+      const invalid = await sdkError(sdk.credentials.rotateKey(gw.id, { graceS: 604801 }));
+      expect([invalid.operation, invalid.status, invalid.code]).toEqual(['credentials_rotateKey', 400, 'validation_error']);
+      expect(invalid.details).toEqual(expect.arrayContaining([{ field: 'grace_s', message: expect.any(String) }]));
+      // Without graceS the required body is sent empty, so the API's default applies.
+      expect(requests).toEqual([
+        { method: 'GET', path: `${base}/credentials`, body: '' },
+        { method: 'POST', path: `${base}/rotate-key`, body: '{}' },
+        { method: 'POST', path: `${base}/rotate-key`, body: '{"grace_s":604801}' },
+      ]);
 
-        const revoked = await novavms.credentials.revokeKeys(gw.id);
-        expect(revoked.map((k) => k.state)).toEqual(['revoked']);
-        expect((await sock.closed).code).toBe(4401);
+      const sock = await connectWithSession(t.baseUrl, gw, randomUUID(), ['credentials.v1']);
+      try {
+        await eventually(async () => (await storedCapabilities(t, gw.id))?.includes('credentials.v1'), 8000, 50);
+        const rotation = await sdk.credentials.rotateKey(gw.id, { graceS: 60 });
+        expect(rotation).toEqual({ rotation_id: expect.stringMatching(UUID), status: 'pending' });
+        expect(await expectFrame(sock, 'rotate_key')).toEqual({ rotation_id: rotation.rotation_id, api_key: expect.stringMatching(/^gw_/) });
+        const second = await sdkError(sdk.gateways.credentials.rotateKey(gw.id));
+        expect([second.operation, second.status, second.code]).toEqual(['credentials_rotateKey', 409, 'conflict']);
+
+        // Every key revoked (the rotation's, never used, is not listed) and the socket closed 4401.
+        const revoked = await sdk.credentials.revokeKeys(gw.id);
+        expect(revoked).toEqual([{ ...key, state: 'revoked', last_used_at: expect.stringMatching(ISO_Z), last_peer_address: '127.0.0.1' }]);
+        expect((await closesWithin(sock.closed, 3000)).code).toBe(4401);
+        expect(await sdk.credentials.list(gw.id)).toEqual(revoked);
       } finally {
-        sock.ws.terminate();
+        sock.ws.close();
+        await sock.closed;
       }
-      const code = await novavms.gateways.createPairingCode(gw.id);
-      expect(code).toMatchObject({ id: gw.id, pairing_code: expect.stringMatching(/^[A-Z2-9]{6}$/), status: expect.stringMatching(/^(online|offline)$/) });
-      const paired = await novavms.gateways.pair({ pairingCode: code.pairing_code });
-      expect(paired.gateway_id).toBe(gw.id);
-      expect((await novavms.credentials.list(gw.id)).map((k) => k.state)).toEqual(['revoked', 'active']);
+
+      // An operator key pairs a gateway again, but may not see or change its keys (admin).
+      const operatorKey = await sdk.apiKeys.create({ name: 'sdk operator', role: 'operator' });
+      const operator = new NovaVMS({ baseUrl: t.baseUrl, apiKey: operatorKey.key });
+      const forbidden = await sdkError(operator.credentials.list(gw.id));
+      expect([forbidden.operation, forbidden.status, forbidden.code]).toEqual(['credentials_list', 403, 'forbidden']);
+      // A paired gateway that never connected is offline; the revoked one stays online until OFFLINE_AFTER_S.
+      const idle = await pairGateway(t);
+      expect(await operator.gateways.createPairingCode(idle.id)).toEqual({ id: idle.id, pairing_code: expect.stringMatching(/^[A-Z2-9]{6}$/), expires_at: expect.stringMatching(ISO_Z), status: 'offline' });
+      const code = await operator.gateways.createPairingCode(gw.id);
+      expect(code).toEqual({ id: gw.id, pairing_code: expect.stringMatching(/^[A-Z2-9]{6}$/), expires_at: expect.stringMatching(ISO_Z), status: 'online' });
+      const again = await new NovaVMS({ baseUrl: t.baseUrl }).gateways.pair({ pairingCode: code.pairing_code });
+      expect(again.gateway_id).toBe(gw.id);
+      expect(again.api_key).not.toBe(gw.apiKey);
+      expect((await sdk.credentials.list(gw.id)).map((k) => [k.id === key!.id, k.state])).toEqual([[true, 'revoked'], [false, 'active']]);
+
+      const missing = await sdkError(sdk.gateways.createPairingCode(randomUUID()));
+      expect([missing.operation, missing.status, missing.code]).toEqual(['gateways_createPairingCode', 404, 'not_found']);
+      await sdk.gateways.update(gw.id, { status: 'disabled' });
+      const disabled = await sdkError(sdk.gateways.createPairingCode(gw.id));
+      expect([disabled.operation, disabled.status, disabled.code]).toEqual(['gateways_createPairingCode', 409, 'conflict']);
+      await sdk.apiKeys.delete(operatorKey.id);
     });
+
   });
 
   it('has a method for every operation of the spec, named after its operationId', () => {

@@ -22,8 +22,8 @@ export interface RotationTarget {
  * Sends key rotations to the gateways whose sockets this instance holds (v1.3). A gateway is a
  * target once its `session` declares `credentials.v1`. A rotation not finished is sent to the
  * gateway's current connection — after its session, on a `credentials.rotate` signal from any
- * instance, after a resync, and by a poll every 10 s — unless that connection already uses the
- * rotation's pending key. Each sending draws a new key, which replaces the one sent before as the
+ * instance, after a resync, and by a poll every 10 s — once per connection, and not to a
+ * connection that already uses the rotation's pending key. Each sending draws a new key, which replaces the one sent before as the
  * rotation's pending key in the same statement (only its hash is stored) and is then sent as
  * `rotate_key {rotation_id, api_key}`: a key never reaches the gateway before it works, and an
  * instance dying after that statement leaves the gateway's current key working and the rotation
@@ -113,8 +113,12 @@ export class KeyRotationDelivery implements OnModuleInit, OnApplicationShutdown 
     const issues: KeyIssue[] = [];
     for (const rotation of await this.rotations.unfinishedOf(gatewayIds)) {
       const target = this.targets.get(rotation.gateway_id);
+      if (!target) continue;
       // Already connected with the key sent: the claim of that connection completed the rotation, or will.
-      if (!target || (rotation.pending_key_id !== null && rotation.pending_key_id === target.keyId)) continue;
+      if (rotation.pending_key_id !== null && rotation.pending_key_id === target.keyId) continue;
+      // Sent on this connection already (a resync looks at every target): drawing again would
+      // only replace a key the gateway may be connecting with right now.
+      if (rotation.sent_seq === target.link.seq) continue;
       const apiKey = newKey(GATEWAY_KEY_PREFIX);
       keys.set(rotation.id, { apiKey, link: target.link });
       issues.push({ rotationId: rotation.id, gatewayId: rotation.gateway_id, seq: target.link.seq, keyHash: hashKey(apiKey) });

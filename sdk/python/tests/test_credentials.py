@@ -132,6 +132,8 @@ async def test_async(
     gw = pair_gateway("Async keys")
     keys = await aclient.credentials.list(gw.id)
     assert [k.state for k in keys] == ["active"]
+    with pytest.raises(novavms.Conflict):  # never declared credentials.v1
+        await aclient.credentials.rotate_key(gw.id, grace_s=0)
     assert [k.state for k in await aclient.credentials.revoke_keys(gw.id)] == ["revoked"]
     pairing = await aclient.gateways.create_pairing_code(gw.id)
     assert pairing.status == "offline"
