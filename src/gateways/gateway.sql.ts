@@ -97,15 +97,14 @@ export const SQL_INSERT_REGISTERED_GATEWAY = `
 
 /**
  * $1 gateway id, $2 self-reported name, $3 version, $4 local ip. A registered gateway is offline
- * until it connects; one paired again (v1.3) keeps its status until its connection ends.
- * Returns the org: the gateway's new key is issued in the same transaction, after this lock.
+ * until it connects; one paired again (v1.3) keeps its status until its connection ends. The
+ * gateway's new key is issued in the same transaction, after this lock.
  */
 export const SQL_PAIR_GATEWAY = `
   UPDATE gateways
      SET status = CASE WHEN status = 'registered' THEN 'offline' ELSE status END, paired_at = now(), updated_at = now(),
          name = COALESCE(NULLIF(name, ''), $2), version = $3, local_ip = $4
-   WHERE id = $1
-  RETURNING org_id`;
+   WHERE id = $1`;
 
 /** $1 org id: active codes (unredeemed, unexpired, gateway not disabled) and seconds until the first expires. */
 export const SQL_ACTIVE_CODES = `

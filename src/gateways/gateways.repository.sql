@@ -36,10 +36,9 @@ INSERT INTO gateways (org_id, site_id, name, status) VALUES ($1, $2, $3, 'regist
 
 -- GatewaysRepository.markPaired
 UPDATE gateways
-   SET status = CASE WHEN status = 'registered' THEN 'offline' ELSE status END, paired_at = now(), updated_at = now(),
-       name = COALESCE(NULLIF(name, ''), $2), version = $3, local_ip = $4
- WHERE id = $1
-RETURNING org_id;
+  SET status = CASE WHEN status = 'registered' THEN 'offline' ELSE status END, paired_at = now(), updated_at = now(),
+      name = COALESCE(NULLIF(name, ''), $2), version = $3, local_ip = $4
+WHERE id = $1;
 
 -- GatewaysRepository.claimConnections
 WITH req AS (

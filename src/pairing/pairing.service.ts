@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AuthContext } from '../auth/auth-context';
-import { canSeeSite } from '../auth/auth-context';
+import { AuthContext, canSeeSite } from '../auth/auth-context';
 import { GATEWAY_KEY_PREFIX, hashKey, newKey } from '../auth/key-hash';
 import { GatewayKeysRepository } from '../credentials/gateway-keys.repository';
 import { ApiError } from '../common/api-error';
@@ -64,11 +63,13 @@ export class PairingService {
   async reissue(auth: AuthContext, gatewayId: string): Promise<RepairingCodeResponse> {
     const result = await this.transactions.run(async (m) => {
       await this.orgs.lockForUpdate(auth.orgId, m);
+      // Only the newest code of a gateway is live: one asked again replaces it, and does not count
+      // twice. Its codes go before the gateway row is locked, in the order a redemption takes them
+      // (code, then gateway), so the two cannot deadlock; a refusal below rolls this back.
+      await this.codes.deleteUnredeemedOf(gatewayId, m);
       const gateway = await this.gateways.lockForUpdate(gatewayId, auth.orgId, m);
       if (!gateway || !canSeeSite(auth, gateway.siteId)) throw ApiError.notFound('Gateway');
       if (gateway.status === 'disabled') throw new ApiError('conflict', 'The gateway is disabled: a code for it could not be redeemed; enable it first');
-      // Only the newest code of a gateway is live: one asked again replaces it, and does not count twice.
-      await this.codes.deleteUnredeemedOf(gateway.id, m);
       await this.requireCodeAvailable(auth, m);
       return { status: gateway.status, ...(await this.insertUniqueCode(m, auth.orgId, gateway.id)) };
     }, requestedBy(auth));
